@@ -1,0 +1,90 @@
+"""The chat service: `create_app()` builds it, `python app.py` serves it with gevent."""
+
+if __name__ == "__main__":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import logging  # noqa: E402
+import threading  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from typing import Any  # noqa: E402
+
+from flask import Flask, jsonify  # noqa: E402
+
+from chat.api import api  # noqa: E402
+from chat.auth import auth  # noqa: E402
+from chat.bus import Bus, InProcessBus  # noqa: E402
+from chat.crm import LocalCrm  # noqa: E402
+from chat.db import Database  # noqa: E402
+from chat.housekeeping import start_housekeeping  # noqa: E402
+from chat.services import Services  # noqa: E402
+from chat.settings import Config  # noqa: E402
+from chat.ws import sock  # noqa: E402
+
+log = logging.getLogger("chat")
+
+
+def make_bus(config: Config) -> Bus:
+    if config.redis_url:
+        raise RuntimeError("CHAT_REDIS_URL is not supported yet: the Redis bus arrives with scale-out.")
+    return InProcessBus()
+
+
+def create_app(overrides: dict[str, Any] | None = None, *, background: bool = True) -> Flask:
+    """Build the app from CHAT_* settings plus `overrides`; migrate; seed demo data when asked."""
+    config = Config.load(overrides)
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=(config.max_upload_mb + 1) * 1024 * 1024,
+        SOCK_SERVER_OPTIONS={"ping_interval": config.heartbeat_seconds, "max_message_size": 1024 * 1024},
+    )
+    bus = make_bus(config)
+    database = Database(config.database_url, bus)
+    database.migrate()
+    services = Services(config=config, db=database, bus=bus, crm=LocalCrm())
+    app.extensions["chat"] = services
+    if config.demo:
+        from chat.demo import seed_demo
+
+        seed_demo(database)
+    app.register_blueprint(auth)
+    app.register_blueprint(api)
+    sock.init_app(app)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        database_ok = database.ping()
+        bus_ok = bus.healthy()
+        body = {"ok": database_ok and bus_ok, "database": "ok" if database_ok else "down",
+                "bus": bus.name if bus_ok else "down"}
+        return jsonify(body), 200 if body["ok"] else 503
+
+    if background:
+        stop = threading.Event()
+        app.extensions["chat_stop"] = stop
+        start_housekeeping(services, stop)
+    return app
+
+
+def main() -> None:
+    from gevent.pywsgi import WSGIServer
+
+    app = create_app()
+    config: Config = app.extensions["chat"].config
+    server = WSGIServer((config.host, config.port), app, log=None, backlog=2048)
+    print(f"Chat server on http://{config.host}:{config.port}/  (health: /healthz)", flush=True)
+    if config.demo:
+        from chat.demo import DEMO_LOGINS
+
+        print("Demo logins (password 'demo'): " + ", ".join(DEMO_LOGINS), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

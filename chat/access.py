@@ -1,0 +1,83 @@
+"""The only permission-checked fetches. Every edge goes through one of these before an action."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chat.actions.errors import ActionError, forbidden, not_found
+from chat.models import ChatSession, Membership, SessionStatus, Transfer, TransferState, User
+
+
+class Need(enum.StrEnum):
+    READ = "read"  # see the conversation (own, listening, queue preview, pending transfer)
+    OWN = "own"  # act as the chat's agent: write, end, transfer
+    RESPOND = "respond"  # pick the chat up from the queue
+    MANAGER = "manager"  # take over, transfer any chat
+
+
+def access_session_for_visitor(
+    db: Session, visitor_id: int, session_id: int, *, for_update: bool = False
+) -> ChatSession:
+    query = select(ChatSession).where(ChatSession.id == session_id)
+    chat = db.scalars(query.with_for_update() if for_update else query).first()
+    if chat is None or chat.visitor_id != visitor_id:
+        raise not_found(f"Chat {session_id}")
+    return chat
+
+
+def membership(db: Session, user_id: int, channel_id: int) -> Membership | None:
+    return db.scalars(
+        select(Membership).where(Membership.user_id == user_id, Membership.channel_id == channel_id)
+    ).first()
+
+
+def _was_involved(db: Session, user_id: int, chat: ChatSession) -> bool:
+    transfer = db.scalars(
+        select(Transfer.id).where(
+            Transfer.session_id == chat.id,
+            (Transfer.from_user_id == user_id)
+            | ((Transfer.to_user_id == user_id) & (Transfer.state == TransferState.REQUESTED)),
+        )
+    ).first()
+    return transfer is not None
+
+
+def access_session_for_agent(
+    db: Session, user: User, session_id: int, need: Need, *, for_update: bool = False
+) -> ChatSession:
+    if not user.is_active:
+        raise forbidden("Your account is disabled.")
+    query = select(ChatSession).where(ChatSession.id == session_id)
+    chat = db.scalars(query.with_for_update() if for_update else query).first()
+    if chat is None:
+        raise not_found(f"Chat {session_id}")
+    rights = membership(db, user.id, chat.channel_id)
+    if need is Need.OWN:
+        if chat.agent_id != user.id:
+            raise forbidden("Only the agent handling this chat can do that.")
+        return chat
+    if need is Need.RESPOND:
+        if rights is None or not rights.can_respond:
+            raise forbidden("You do not have the right to respond in this channel.")
+        return chat
+    if need is Need.MANAGER:
+        if rights is None or not rights.is_manager:
+            raise forbidden("You need the Manager right in this channel.")
+        return chat
+    if chat.agent_id == user.id or _was_involved(db, user.id, chat):
+        return chat
+    if rights is not None and (rights.can_listen or rights.is_manager):
+        return chat
+    if rights is not None and rights.can_respond and chat.status is SessionStatus.IN_QUEUE:
+        return chat
+    raise ActionError("forbidden", "You do not have the right to read or listen in on this chat.")
+
+
+def channel_ids_with(db: Session, user_id: int, *, can_respond: bool = False) -> list[int]:
+    query = select(Membership.channel_id).where(Membership.user_id == user_id)
+    if can_respond:
+        query = query.where(Membership.can_respond.is_(True))
+    return list(db.scalars(query))

@@ -1,0 +1,171 @@
+"""The staff WebSocket frames (agents, supervisors, managers): thin, one access check and one action each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chat.access import Need, access_session_for_agent, channel_ids_with
+from chat.actions import assignment, transfers
+from chat.actions.errors import ActionError, forbidden
+from chat.actions.messages import do_mark_read, do_send_agent_message, do_whisper, publish_signal
+from chat.actions.presence import do_set_presence
+from chat.actions.requests import do_allow_upload
+from chat.actions.sessions import do_end_session
+from chat.actions.supervision import do_start_listening, do_stop_listening
+from chat.connection import Connection
+from chat.models import AuthorKind, ChatSession, Presence, User
+from chat.protocol import (
+    AllowUpload,
+    End,
+    GetNext,
+    Hello,
+    Listen,
+    PickUp,
+    Ping,
+    Read,
+    Send,
+    SetPresence,
+    Subscribe,
+    TakeOver,
+    TransferAnswer,
+    TransferRequest,
+    Typing,
+    Unsubscribe,
+    Whisper,
+    agent_frames,
+)
+from chat.replay import agent_snapshot
+
+TRANSFER_ANSWERS = {
+    "transfer_accept": (Need.READ, transfers.do_accept_transfer),
+    "transfer_reject": (Need.READ, transfers.do_reject_transfer),
+    "transfer_cancel": (Need.OWN, transfers.do_cancel_transfer),
+}
+
+
+class AgentSocket:
+    def __init__(self, connection: Connection, user_id: int) -> None:
+        self.connection = connection
+        self.services = connection.services
+        self.user_id = user_id
+        self.listening: dict[int, int] = {}  # session id -> audit entry id
+        connection.on_close.append(self._stop_all_listening)
+
+    @contextmanager
+    def _write(self, session_id: int | None = None, need: Need = Need.OWN) -> Iterator[tuple[Session, User, Any]]:
+        with self.services.db.write() as db:
+            user = self._user(db)
+            chat = None
+            if session_id is not None:
+                chat = access_session_for_agent(db, user, session_id, need, for_update=True)
+            yield db, user, chat
+
+    def _user(self, db: Session) -> User:
+        user = db.get(User, self.user_id)
+        if user is None or not user.is_active:
+            raise forbidden("Your account is disabled.")
+        return user
+
+    def _read_access(self, session_id: int, need: Need = Need.READ) -> ChatSession:
+        with self.services.db.read() as db:
+            return access_session_for_agent(db, self._user(db), session_id, need)
+
+    def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:  # noqa: PLR0912 - one case per frame type
+        frame = agent_frames.validate_json(raw)
+        match frame:
+            case Ping():
+                return {"pong": True}
+            case Hello(cursor=cursor):
+                with self.services.db.read() as db:
+                    self._user(db)
+                    self.connection.agent_channel_ids = set(channel_ids_with(db, self.user_id))
+                self.connection.follow_agent_feed(cursor, self._snapshot)
+                return None
+            case Subscribe(session_id=session_id, last_seq=last_seq):
+                self._read_access(session_id)
+                self.connection.subscribe(session_id, last_seq)
+                return None
+            case Listen(session_id=session_id, last_seq=last_seq):
+                with self._write(session_id, Need.READ) as (db, user, chat):
+                    if session_id not in self.listening:
+                        self.listening[session_id] = do_start_listening(db, chat, user)
+                self.connection.subscribe(session_id, last_seq)
+                return None
+            case Unsubscribe(session_id=session_id):
+                self.connection.unsubscribe(session_id)
+                self._stop_listening(session_id)
+                return {}
+            case Send(id=client_id, session_id=session_id, text=text):
+                with self._write(session_id) as (db, user, chat):
+                    message = do_send_agent_message(db, chat, user, text, client_id)
+                    return {"session_id": session_id, "seq": message.seq, "message_id": message.id}
+            case Whisper(id=client_id, session_id=session_id, text=text):
+                with self._write(session_id, Need.READ) as (db, user, chat):
+                    if chat.agent_id == user.id:
+                        raise ActionError("invalid_state", "You handle this chat; write to the visitor instead.")
+                    message = do_whisper(db, chat, user, text, client_id)
+                    return {"session_id": session_id, "seq": message.seq, "message_id": message.id}
+            case Typing(session_id=session_id, active=active):
+                chat = self._read_access(session_id, Need.OWN)
+                publish_signal(self.services.bus, chat, "typing", {"side": "agent", "active": active},
+                               staff_only=False)
+                return None
+            case Read(session_id=session_id, up_to_seq=up_to_seq):
+                with self._write(session_id) as (db, _user, chat):
+                    return {"marked": do_mark_read(db, chat, AuthorKind.AGENT, up_to_seq)}
+            case End(session_id=session_id):
+                with self._write(session_id) as (db, _user, chat):
+                    do_end_session(db, chat, "agent")
+                    return {"status": chat.status.value}
+            case PickUp(session_id=session_id):
+                with self._write(session_id, Need.RESPOND) as (db, user, chat):
+                    assignment.do_pick_up(db, user, chat)
+                    return {"session_id": chat.id}
+            case GetNext():
+                with self._write() as (db, user, _chat):
+                    return {"session_id": assignment.do_get_next(db, user).id}
+            case TransferRequest(session_id=session_id, to_user_id=to_user_id):
+                with self._write() as (db, user, _chat):
+                    chat = self._own_or_managed(db, user, session_id)
+                    return {"transfer_id": transfers.do_request_transfer(db, chat, user, to_user_id).id}
+            case TransferAnswer(type=kind, session_id=session_id):
+                need, action = TRANSFER_ANSWERS[kind]
+                with self._write(session_id, need) as (db, user, chat):
+                    return {"transfer_id": action(db, chat, user).id}
+            case SetPresence(presence=presence):
+                with self._write() as (db, user, _chat):
+                    do_set_presence(db, user, Presence(presence))
+                    return {"presence": presence}
+            case AllowUpload(session_id=session_id):
+                with self._write(session_id) as (db, _user, chat):
+                    do_allow_upload(db, chat)
+                    return {}
+            case TakeOver(session_id=session_id):
+                with self._write(session_id, Need.MANAGER) as (db, user, chat):
+                    transfers.do_take_over(db, chat, user)
+                    return {"session_id": chat.id}
+        raise AssertionError(f"unhandled frame {frame!r}")
+
+    @staticmethod
+    def _own_or_managed(db: Session, user: User, session_id: int) -> ChatSession:
+        try:
+            return access_session_for_agent(db, user, session_id, Need.OWN, for_update=True)
+        except ActionError:
+            return access_session_for_agent(db, user, session_id, Need.MANAGER, for_update=True)
+
+    def _snapshot(self, db: Session) -> dict[str, Any]:
+        return agent_snapshot(db, self._user(db))
+
+    def _stop_listening(self, session_id: int) -> None:
+        entry_id = self.listening.pop(session_id, None)
+        if entry_id is not None:
+            with self.services.db.write() as db:
+                do_stop_listening(db, entry_id)
+
+    def _stop_all_listening(self) -> None:
+        for session_id in list(self.listening):
+            self._stop_listening(session_id)

@@ -1,0 +1,221 @@
+"""One WebSocket connection: a receive loop, one sender, and gap-free subscriptions.
+
+Ordering rule: a subscription registers its bus handler *before* it queues its replay command,
+and the single sender thread performs the replay when it reaches that command. Live events queued
+before the command were committed before the replay read, so the sender may drop them; events
+after it are compared with the last sequence sent, so nothing is lost and nothing repeats.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from chat.actions.errors import ActionError
+from chat.bus import AGENTS_TOPIC, Unsubscribe, session_topic
+from chat.protocol import MAX_FRAME_BYTES
+from chat.replay import agent_cursor, agent_event_visible, agent_events_after, session_events_after
+from chat.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class Socket(Protocol):
+    def send(self, data: str) -> None: ...
+
+    def receive(self, timeout: float | None = None) -> str | bytes | None: ...
+
+    def close(self, reason: int | None = None, message: str | None = None) -> None: ...
+
+
+@dataclass
+class _SubscribeCommand:
+    session_id: int
+    after_seq: int
+
+
+@dataclass
+class _FeedCommand:
+    cursor: int | None
+    snapshot: Callable[[Session], dict[str, Any]]
+
+
+_STOP = object()
+
+
+class Connection:
+    """`dispatch(frame_text)` returns an ack payload or raises ActionError; runs in the receive loop."""
+
+    def __init__(self, ws: Socket, services: Services, *, staff: bool, user_id: int | None = None) -> None:
+        self.ws = ws
+        self.services = services
+        self.staff = staff
+        self.user_id = user_id
+        self.agent_channel_ids: set[int] = set()
+        self._outbox: queue.Queue[Any] = queue.Queue()
+        self._subscriptions: dict[int, Unsubscribe] = {}
+        self._feed_unsubscribe: Unsubscribe | None = None
+        self._sent_seq: dict[int, int] = {}
+        self._sent_cursor: int | None = None
+        self.on_close: list[Callable[[], None]] = []
+
+    # --- receive side -------------------------------------------------------------------------
+    def run(self, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
+        sender = threading.Thread(target=self._send_loop, name="ws-sender", daemon=True)
+        sender.start()
+        silence_limit = 3 * self.services.config.heartbeat_seconds
+        try:
+            while True:
+                raw = self.ws.receive(timeout=silence_limit)
+                if raw is None:
+                    break
+                self._handle(raw, dispatch)
+        except Exception as error:  # noqa: BLE001 - a closed socket ends the loop, whatever the cause
+            log.debug("socket closed: %r", error)
+        finally:
+            self._close()
+
+    def _handle(self, raw: str | bytes, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
+        frame_id = _frame_id(raw)
+        if len(raw) > MAX_FRAME_BYTES:
+            self.error("too_large", f"A frame holds at most {MAX_FRAME_BYTES} bytes.", frame_id)
+            return
+        try:
+            ack = dispatch(raw)
+        except ValidationError as error:
+            self.error("invalid_frame", _describe(error), frame_id)
+        except ActionError as error:
+            self.error(error.code, error.message, frame_id)
+        except Exception:
+            log.exception("frame failed")
+            self.error("internal", "Something went wrong on our side; nothing was changed.", frame_id)
+        else:
+            if ack is not None:
+                self.send_frame({"type": "ack", "id": frame_id} | ack)
+
+    def send_frame(self, frame: dict[str, Any]) -> None:
+        self._outbox.put(frame)
+
+    def error(self, code: str, message: str, frame_id: str | None) -> None:
+        self.send_frame({"type": "error", "code": code, "message": message, "id": frame_id})
+
+    def subscribe(self, session_id: int, after_seq: int) -> None:
+        if session_id not in self._subscriptions:
+            self._subscriptions[session_id] = self.services.bus.subscribe(
+                session_topic(session_id), self._outbox.put
+            )
+        self._outbox.put(_SubscribeCommand(session_id, after_seq))
+
+    def unsubscribe(self, session_id: int) -> bool:
+        unsubscribe = self._subscriptions.pop(session_id, None)
+        if unsubscribe is not None:
+            unsubscribe()
+        self._outbox.put(_SubscribeCommand(session_id, -1))
+        return unsubscribe is not None
+
+    def follow_agent_feed(self, cursor: int | None, snapshot: Callable[[Session], dict[str, Any]]) -> None:
+        if self._feed_unsubscribe is None:
+            self._feed_unsubscribe = self.services.bus.subscribe(AGENTS_TOPIC, self._outbox.put)
+        self._outbox.put(_FeedCommand(cursor, snapshot))
+
+    def _close(self) -> None:
+        for unsubscribe in self._subscriptions.values():
+            unsubscribe()
+        self._subscriptions.clear()
+        if self._feed_unsubscribe is not None:
+            self._feed_unsubscribe()
+        for callback in self.on_close:
+            callback()
+        self._outbox.put(_STOP)
+
+    # --- send side (one thread) ---------------------------------------------------------------
+    def _send_loop(self) -> None:
+        try:
+            while (item := self._outbox.get()) is not _STOP:
+                for frame in self._frames_for(item):
+                    self.ws.send(json.dumps(frame, separators=(",", ":")))
+        except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
+            log.debug("send failed: %r", error)
+            try:
+                self.ws.close()
+            except Exception:  # noqa: BLE001
+                log.debug("close after failed send also failed")
+
+    def _frames_for(self, item: Any) -> list[dict[str, Any]]:
+        if isinstance(item, _SubscribeCommand):
+            return self._replay_session(item)
+        if isinstance(item, _FeedCommand):
+            return self._replay_feed(item)
+        kind = item.get("type")
+        if kind in ("event", "signal"):
+            return self._live_session_frame(item)
+        if kind == "agent_event":
+            return self._live_agent_frame(item)
+        return [item]
+
+    def _replay_session(self, command: _SubscribeCommand) -> list[dict[str, Any]]:
+        if command.after_seq < 0:
+            self._sent_seq.pop(command.session_id, None)
+            return []
+        with self.services.db.read() as db:
+            frames = session_events_after(db, command.session_id, command.after_seq, staff=self.staff)
+        last = max([command.after_seq, *(f["seq"] for f in frames)])
+        self._sent_seq[command.session_id] = last
+        return [*frames, {"type": "synced", "session_id": command.session_id, "seq": last}]
+
+    def _live_session_frame(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        session_id = frame["session_id"]
+        sent = self._sent_seq.get(session_id)
+        if sent is None or (frame["staff_only"] and not self.staff):
+            return []
+        if frame["type"] == "signal":
+            return [frame]
+        if frame["seq"] <= sent:
+            return []
+        if frame["seq"] > sent + 1:  # a gap: fill it from the store
+            return self._replay_session(_SubscribeCommand(session_id, sent))[:-1]
+        self._sent_seq[session_id] = frame["seq"]
+        return [frame]
+
+    def _replay_feed(self, command: _FeedCommand) -> list[dict[str, Any]]:
+        assert self.user_id is not None
+        with self.services.db.read() as db:
+            if command.cursor is None:
+                cursor = agent_cursor(db)
+                self._sent_cursor = cursor
+                return [{"type": "agent_state", "cursor": cursor, "data": command.snapshot(db)}]
+            frames = agent_events_after(db, self.user_id, self.agent_channel_ids, command.cursor)
+        self._sent_cursor = max([command.cursor, *(f["cursor"] for f in frames)])
+        return [*frames, {"type": "synced", "cursor": self._sent_cursor}]
+
+    def _live_agent_frame(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self.user_id is not None
+        if self._sent_cursor is None or frame["cursor"] <= self._sent_cursor:
+            return []
+        self._sent_cursor = frame["cursor"]
+        if not agent_event_visible(frame, self.user_id, self.agent_channel_ids):
+            return []
+        return [frame]
+
+
+def _frame_id(raw: str | bytes) -> str | None:
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    frame_id = value.get("id") if isinstance(value, dict) else None
+    return frame_id[:64] if isinstance(frame_id, str) else None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "frame"
+    return f"{where}: {first['msg']}"[:300]

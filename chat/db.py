@@ -1,0 +1,102 @@
+"""Engine, sessions and publish-on-commit: events leave the process only after their commit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from chat.bus import Bus
+
+OUTBOX_KEY = "outbox"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def publish_on_commit(db_session: Session, topic: str, message: dict[str, Any]) -> None:
+    """Queue a bus message that is published only if this transaction commits."""
+    db_session.info.setdefault(OUTBOX_KEY, []).append((topic, message))
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """One engine per app. `write()` is a short serialised transaction; `read()` never writes."""
+
+    def __init__(self, url: str, bus: Bus) -> None:
+        self.url = url
+        self.bus = bus
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            _sqlite_setup(self.engine)
+        write_bind = self.engine.execution_options(sqlite_immediate=True)
+        self._write_maker = sessionmaker(bind=write_bind, expire_on_commit=False)
+        self._read_maker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._writer_lock: AbstractContextManager[Any] = (
+            threading.Lock() if self.is_sqlite else nullcontext()
+        )
+        event.listen(self._write_maker, "after_commit", self._publish_outbox)
+        event.listen(self._write_maker, "after_rollback", self._drop_outbox)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer_lock, self._write_maker() as db_session, db_session.begin():
+            yield db_session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_maker() as db_session, db_session.begin():
+            yield db_session
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - health check reports any failure as "down"
+            return False
+
+    def migrate(self) -> None:
+        with self.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _publish_outbox(self, db_session: Session) -> None:
+        for topic, message in db_session.info.pop(OUTBOX_KEY, []):
+            self.bus.publish(topic, message)
+
+    @staticmethod
+    def _drop_outbox(db_session: Session) -> None:
+        db_session.info.pop(OUTBOX_KEY, None)
+
+
+def alembic_config(connection: Any = None) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config

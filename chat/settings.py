@@ -1,0 +1,85 @@
+"""Every setting of the product: one table, read from CHAT_* environment variables by create_app."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    description: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CHAT_DATA_DIR", "./data", "Folder for the SQLite database, DuckDB file, uploads and secret key."),
+    Setting("CHAT_DATABASE_URL", "", "SQLAlchemy URL; empty means SQLite at `<data dir>/chat.db`."),
+    Setting("CHAT_REDIS_URL", "", "Redis URL for the pub/sub bus; empty means the in-process bus."),
+    Setting("CHAT_SECRET_KEY", "", "Signs cookies and visitor tokens; empty means generated once into the data dir."),
+    Setting("CHAT_HOST", "127.0.0.1", "Interface the server listens on."),
+    Setting("CHAT_PORT", "8050", "Port the server listens on."),
+    Setting("CHAT_DEMO", "0", "`1` seeds demo channels, users (password `demo`), CRM and 60 days of history."),
+    Setting("CHAT_IDLE_MINUTES", "30", "An active chat with no message for this long is closed as idle."),
+    Setting("CHAT_HEARTBEAT_SECONDS", "20", "Server ping interval; a socket silent for 3 intervals is dropped."),
+    Setting("CHAT_MAX_UPLOAD_MB", "10", "Largest attachment accepted, in megabytes."),
+    Setting("CHAT_LOG_LEVEL", "INFO", "Python logging level."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    secret_key: str
+    host: str
+    port: int
+    demo: bool
+    idle_minutes: int
+    heartbeat_seconds: float
+    max_upload_mb: int
+    log_level: str
+
+    @classmethod
+    def load(cls, overrides: dict[str, Any] | None = None) -> Config:
+        """Read CHAT_* variables, apply overrides (keys are field names), fill derived defaults."""
+        raw = {s.env: os.environ.get(s.env, s.default) for s in SETTINGS}
+        values: dict[str, Any] = {
+            "data_dir": Path(raw["CHAT_DATA_DIR"]),
+            "database_url": raw["CHAT_DATABASE_URL"],
+            "redis_url": raw["CHAT_REDIS_URL"],
+            "secret_key": raw["CHAT_SECRET_KEY"],
+            "host": raw["CHAT_HOST"],
+            "port": int(raw["CHAT_PORT"]),
+            "demo": raw["CHAT_DEMO"].strip().lower() in ("1", "true", "yes", "on"),
+            "idle_minutes": int(raw["CHAT_IDLE_MINUTES"]),
+            "heartbeat_seconds": float(raw["CHAT_HEARTBEAT_SECONDS"]),
+            "max_upload_mb": int(raw["CHAT_MAX_UPLOAD_MB"]),
+            "log_level": raw["CHAT_LOG_LEVEL"],
+        }
+        unknown = set(overrides or {}) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        values.update(overrides or {})
+        data_dir = Path(values["data_dir"]).resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        values["data_dir"] = data_dir
+        if not values["database_url"]:
+            values["database_url"] = f"sqlite:///{data_dir / 'chat.db'}"
+        if not values["secret_key"]:
+            values["secret_key"] = _stored_secret(data_dir / "secret_key")
+        return cls(**values)
+
+
+def _stored_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

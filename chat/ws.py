@@ -1,0 +1,49 @@
+"""WebSocket endpoints: authenticate the handshake, then hand the socket to a Connection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from flask_sock import Sock
+
+from chat.actions.errors import ActionError
+from chat.agent_socket import AgentSocket
+from chat.auth import current_user_id
+from chat.connection import Connection
+from chat.models import User
+from chat.tokens import VisitorTokens
+from chat.visitor_socket import VisitorSocket
+from chat.web import services
+
+sock = Sock()
+
+
+def _refuse(ws: Any, code: str, message: str) -> None:
+    ws.send(json.dumps({"type": "error", "code": code, "message": message, "id": None}))
+    ws.close(reason=1008, message=message[:100])
+
+
+@sock.route("/ws/visitor")
+def visitor_socket(ws: Any) -> None:
+    try:
+        visitor_id = VisitorTokens(services().config.secret_key).visitor_id(request.args.get("token", ""))
+    except ActionError as error:
+        _refuse(ws, error.code, error.message)
+        return
+    connection = Connection(ws, services(), staff=False)
+    connection.run(VisitorSocket(connection, visitor_id).dispatch)
+
+
+@sock.route("/ws/agent")
+def agent_socket(ws: Any) -> None:
+    user_id = current_user_id()
+    with services().db.read() as db:
+        user = db.get(User, user_id) if user_id is not None else None
+        active = user is not None and user.is_active
+    if user_id is None or not active:
+        _refuse(ws, "unauthorized", "Sign in first: no valid staff session.")
+        return
+    connection = Connection(ws, services(), staff=True, user_id=user_id)
+    connection.run(AgentSocket(connection, user_id).dispatch)
