@@ -5,22 +5,22 @@ if __name__ == "__main__":
 
     monkey.patch_all()
 
-import logging  # noqa: E402
-import threading  # noqa: E402
-from datetime import timedelta  # noqa: E402
-from typing import Any  # noqa: E402
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
 
-from flask import Flask, jsonify  # noqa: E402
+from flask import Flask, jsonify
 
-from chat.api import api  # noqa: E402
-from chat.auth import auth  # noqa: E402
-from chat.bus import Bus, InProcessBus  # noqa: E402
-from chat.crm import LocalCrm  # noqa: E402
-from chat.db import Database  # noqa: E402
-from chat.housekeeping import start_housekeeping  # noqa: E402
-from chat.services import Services  # noqa: E402
-from chat.settings import Config  # noqa: E402
-from chat.ws import sock  # noqa: E402
+from chat.api import api
+from chat.auth import auth
+from chat.bus import Bus, InProcessBus
+from chat.crm import LocalCrm
+from chat.db import Database
+from chat.housekeeping import start_housekeeping
+from chat.services import Services
+from chat.settings import Config
+from chat.ws import sock
 
 log = logging.getLogger("chat")
 
@@ -41,7 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        MAX_CONTENT_LENGTH=(config.max_upload_mb + 1) * 1024 * 1024,
+        MAX_CONTENT_LENGTH=1024 * 1024,
         SOCK_SERVER_OPTIONS={"ping_interval": config.heartbeat_seconds, "max_message_size": 1024 * 1024},
     )
     bus = make_bus(config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -74,81 +74,96 @@ class AgentSocket:
         with self.services.db.read() as db:
             return access_session_for_agent(db, self._user(db), session_id, need)
 
-    def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:  # noqa: PLR0912 - one case per frame type
+    def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:
         frame = agent_frames.validate_json(raw)
-        match frame:
-            case Ping():
-                return {"pong": True}
-            case Hello(cursor=cursor):
-                with self.services.db.read() as db:
-                    self._user(db)
-                    self.connection.agent_channel_ids = set(channel_ids_with(db, self.user_id))
-                self.connection.follow_agent_feed(cursor, self._snapshot)
-                return None
-            case Subscribe(session_id=session_id, last_seq=last_seq):
-                self._read_access(session_id)
-                self.connection.subscribe(session_id, last_seq)
-                return None
-            case Listen(session_id=session_id, last_seq=last_seq):
-                with self._write(session_id, Need.READ) as (db, user, chat):
-                    if session_id not in self.listening:
-                        self.listening[session_id] = do_start_listening(db, chat, user)
-                self.connection.subscribe(session_id, last_seq)
-                return None
-            case Unsubscribe(session_id=session_id):
-                self.connection.unsubscribe(session_id)
-                self._stop_listening(session_id)
-                return {}
-            case Send(id=client_id, session_id=session_id, text=text):
-                with self._write(session_id) as (db, user, chat):
-                    message = do_send_agent_message(db, chat, user, text, client_id)
-                    return {"session_id": session_id, "seq": message.seq, "message_id": message.id}
-            case Whisper(id=client_id, session_id=session_id, text=text):
-                with self._write(session_id, Need.READ) as (db, user, chat):
-                    if chat.agent_id == user.id:
-                        raise ActionError("invalid_state", "You handle this chat; write to the visitor instead.")
-                    message = do_whisper(db, chat, user, text, client_id)
-                    return {"session_id": session_id, "seq": message.seq, "message_id": message.id}
-            case Typing(session_id=session_id, active=active):
-                chat = self._read_access(session_id, Need.OWN)
-                publish_signal(self.services.bus, chat, "typing", {"side": "agent", "active": active},
-                               staff_only=False)
-                return None
-            case Read(session_id=session_id, up_to_seq=up_to_seq):
-                with self._write(session_id) as (db, _user, chat):
-                    return {"marked": do_mark_read(db, chat, AuthorKind.AGENT, up_to_seq)}
-            case End(session_id=session_id):
-                with self._write(session_id) as (db, _user, chat):
-                    do_end_session(db, chat, "agent")
-                    return {"status": chat.status.value}
-            case PickUp(session_id=session_id):
-                with self._write(session_id, Need.RESPOND) as (db, user, chat):
-                    assignment.do_pick_up(db, user, chat)
-                    return {"session_id": chat.id}
-            case GetNext():
-                with self._write() as (db, user, _chat):
-                    return {"session_id": assignment.do_get_next(db, user).id}
-            case TransferRequest(session_id=session_id, to_user_id=to_user_id):
-                with self._write() as (db, user, _chat):
-                    chat = self._own_or_managed(db, user, session_id)
-                    return {"transfer_id": transfers.do_request_transfer(db, chat, user, to_user_id).id}
-            case TransferAnswer(type=kind, session_id=session_id):
-                need, action = TRANSFER_ANSWERS[kind]
-                with self._write(session_id, need) as (db, user, chat):
-                    return {"transfer_id": action(db, chat, user).id}
-            case SetPresence(presence=presence):
-                with self._write() as (db, user, _chat):
-                    do_set_presence(db, user, Presence(presence))
-                    return {"presence": presence}
-            case AllowUpload(session_id=session_id):
-                with self._write(session_id) as (db, _user, chat):
-                    do_allow_upload(db, chat)
-                    return {}
-            case TakeOver(session_id=session_id):
-                with self._write(session_id, Need.MANAGER) as (db, user, chat):
-                    transfers.do_take_over(db, chat, user)
-                    return {"session_id": chat.id}
-        raise AssertionError(f"unhandled frame {frame!r}")
+        handler: Callable[[Any], dict[str, Any] | None] = getattr(self, f"_on_{frame.type}")
+        return handler(frame)
+
+    def _on_ping(self, _frame: Ping) -> dict[str, Any]:
+        return {"pong": True}
+
+    def _on_hello(self, frame: Hello) -> None:
+        with self.services.db.read() as db:
+            self._user(db)
+            self.connection.agent_channel_ids = set(channel_ids_with(db, self.user_id))
+        self.connection.follow_agent_feed(frame.cursor, self._snapshot)
+
+    def _on_subscribe(self, frame: Subscribe) -> None:
+        self._read_access(frame.session_id)
+        self.connection.subscribe(frame.session_id, frame.last_seq)
+
+    def _on_listen(self, frame: Listen) -> None:
+        with self._write(frame.session_id, Need.READ) as (db, user, chat):
+            if frame.session_id not in self.listening:
+                self.listening[frame.session_id] = do_start_listening(db, chat, user)
+        self.connection.subscribe(frame.session_id, frame.last_seq)
+
+    def _on_unsubscribe(self, frame: Unsubscribe) -> dict[str, Any]:
+        self.connection.unsubscribe(frame.session_id)
+        self._stop_listening(frame.session_id)
+        return {}
+
+    def _on_send(self, frame: Send) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, user, chat):
+            message = do_send_agent_message(db, chat, user, frame.text, frame.id)
+            return {"session_id": chat.id, "seq": message.seq, "message_id": message.id}
+
+    def _on_whisper(self, frame: Whisper) -> dict[str, Any]:
+        with self._write(frame.session_id, Need.READ) as (db, user, chat):
+            if chat.agent_id == user.id:
+                raise ActionError("invalid_state", "You handle this chat; write to the visitor instead.")
+            message = do_whisper(db, chat, user, frame.text, frame.id)
+            return {"session_id": chat.id, "seq": message.seq, "message_id": message.id}
+
+    def _on_typing(self, frame: Typing) -> None:
+        chat = self._read_access(frame.session_id, Need.OWN)
+        data = {"side": "agent", "active": frame.active}
+        publish_signal(self.services.bus, chat, "typing", data, staff_only=False)
+
+    def _on_read(self, frame: Read) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, _user, chat):
+            return {"marked": do_mark_read(db, chat, AuthorKind.AGENT, frame.up_to_seq)}
+
+    def _on_end(self, frame: End) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, _user, chat):
+            do_end_session(db, chat, "agent")
+            return {"status": chat.status.value}
+
+    def _on_pick_up(self, frame: PickUp) -> dict[str, Any]:
+        with self._write(frame.session_id, Need.RESPOND) as (db, user, chat):
+            assignment.do_pick_up(db, user, chat)
+            return {"session_id": chat.id}
+
+    def _on_get_next(self, _frame: GetNext) -> dict[str, Any]:
+        with self._write() as (db, user, _chat):
+            return {"session_id": assignment.do_get_next(db, user).id}
+
+    def _on_transfer(self, frame: TransferRequest) -> dict[str, Any]:
+        with self._write() as (db, user, _chat):
+            chat = self._own_or_managed(db, user, frame.session_id)
+            return {"transfer_id": transfers.do_request_transfer(db, chat, user, frame.to_user_id).id}
+
+    def _on_transfer_answer(self, frame: TransferAnswer) -> dict[str, Any]:
+        need, action = TRANSFER_ANSWERS[frame.type]
+        with self._write(frame.session_id, need) as (db, user, chat):
+            return {"transfer_id": action(db, chat, user).id}
+
+    _on_transfer_accept = _on_transfer_reject = _on_transfer_cancel = _on_transfer_answer
+
+    def _on_presence(self, frame: SetPresence) -> dict[str, Any]:
+        with self._write() as (db, user, _chat):
+            do_set_presence(db, user, Presence(frame.presence))
+            return {"presence": frame.presence}
+
+    def _on_allow_upload(self, frame: AllowUpload) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, _user, chat):
+            do_allow_upload(db, chat)
+            return {}
+
+    def _on_take_over(self, frame: TakeOver) -> dict[str, Any]:
+        with self._write(frame.session_id, Need.MANAGER) as (db, user, chat):
+            transfers.do_take_over(db, chat, user)
+            return {"session_id": chat.id}
 
     @staticmethod
     def _own_or_managed(db: Session, user: User, session_id: int) -> ChatSession:

@@ -85,7 +85,8 @@ class Connection:
 
     def _handle(self, raw: str | bytes, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
         frame_id = _frame_id(raw)
-        if len(raw) > MAX_FRAME_BYTES:
+        size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
+        if size > MAX_FRAME_BYTES:
             self.error("too_large", f"A frame holds at most {MAX_FRAME_BYTES} bytes.", frame_id)
             return
         try:

@@ -204,6 +204,8 @@ TITLES = ("CEO", "CFO", "IT Manager", "Office Manager", "Purchasing", "Developer
 def seed_demo(database: Database, *, now: datetime | None = None, days: int = 60, seed: int = 7) -> bool:
     """Seed the demo once; False when a user named "admin" already exists."""
     now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("seed_demo needs a timezone-aware `now`")
     rng = random.Random(seed)
     password_hash = generate_password_hash(DEMO_PASSWORD)
     with database.write() as db:
@@ -230,8 +232,13 @@ def seed_demo(database: Database, *, now: datetime | None = None, days: int = 60
             (Activity, rows.activities),
         ):
             if batch:
-                db.execute(insert(model), batch)
+                _bulk(db, model, batch)
     return True
+
+
+def _bulk(db: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """One executemany per table: NULLs are rendered, so rows with and without None share a statement."""
+    db.execute(insert(model).execution_options(render_nulls=True), rows)
 
 
 def _seed_staff_and_channels(
@@ -239,7 +246,7 @@ def _seed_staff_and_channels(
 ) -> tuple[dict[str, int], dict[str, int]]:
     since = now - timedelta(days=days + 30)
     users = {username: ids.take(User) for username, *_ in STAFF}
-    db.execute(insert(User), [
+    _bulk(db, User, [
         {"id": users[username], "username": username, "display_name": name, "nickname": None,
          "email": f"{ascii_mail(name)}@example.com", "photo_url": None, "password_hash": password_hash,
          "role": role, "is_active": True, "language": language, "presence": Presence.AWAY,
@@ -247,12 +254,12 @@ def _seed_staff_and_channels(
         for username, name, role, language, _, _ in STAFF
     ])
     folders = {spec["name"]: ids.take(Folder) for spec in CHANNELS}
-    db.execute(insert(Folder), [
+    _bulk(db, Folder, [
         {"id": folder_id, "name": f"{name} FAQ", "kind": "faq", "parent_id": None}
         for name, folder_id in folders.items()
     ])
     channels = {spec["name"]: ids.take(Channel) for spec in CHANNELS}
-    db.execute(insert(Channel), [
+    _bulk(db, Channel, [
         {**spec, "id": channels[spec["name"]], "faq_folder_id": folders[spec["name"]], "prechat_enabled": True,
          "agent_warning_minutes": 2, "manager_warning_minutes": 5, "time_zone": STOCKHOLM.key,
          "allowed_origins": [], "updated_at": since}
@@ -268,7 +275,7 @@ def _seed_staff_and_channels(
                 "can_respond": role is not Role.SUPERVISOR, "notifications": role is not Role.SUPERVISOR,
                 "can_listen": role in (Role.SUPERVISOR, Role.MANAGER), "is_manager": role is Role.MANAGER,
             })
-    db.execute(insert(Membership), memberships)
+    _bulk(db, Membership, memberships)
     return users, channels
 
 
@@ -276,21 +283,21 @@ def _seed_content(db: Session, ids: IdSource, users: dict[str, int], channels: d
     rows = db.execute(select(Channel.name, Channel.faq_folder_id).where(Channel.id.in_(channels.values())))
     folder_of = {name: folder_id for name, folder_id in rows}
     language_of = {spec["name"]: spec["language"] for spec in CHANNELS}
-    db.execute(insert(FaqArticle), [
+    _bulk(db, FaqArticle, [
         {"id": ids.take(FaqArticle), "folder_id": folder_of[name], "question": question, "answer": answer,
          "keywords": keywords, "language": language_of[name], "published": True, "public": True}
         for name, articles in FAQ.items()
         for question, answer, keywords in articles
     ])
     template_folder = ids.take(Folder)
-    db.execute(insert(Folder), [{"id": template_folder, "name": "Reply templates", "kind": "template",
+    _bulk(db, Folder, [{"id": template_folder, "name": "Reply templates", "kind": "template",
                                  "parent_id": None}])
-    db.execute(insert(ReplyTemplate), [
+    _bulk(db, ReplyTemplate, [
         {"id": ids.take(ReplyTemplate), "folder_id": template_folder, "name": name, "language": language,
          "body": body}
         for name, language, body in TEMPLATES
     ])
-    db.execute(insert(QuickReply), [
+    _bulk(db, QuickReply, [
         {"id": ids.take(QuickReply), "user_id": users[username], "name": name, "body": body,
          "is_favourite": favourite}
         for username, name, body, favourite in (
@@ -303,21 +310,21 @@ def _seed_content(db: Session, ids: IdSource, users: dict[str, int], channels: d
 
 
 def _seed_crm(db: Session, ids: IdSource, rng: random.Random, now: datetime, days: int) -> list[Person]:
-    companies = [
+    companies: list[dict[str, Any]] = [
         {"id": ids.take(Company), "name": name, "domain": domain,
          "phone": f"+46 {rng.choice(('8', '31', '40', '90'))} {rng.randrange(100, 999)} {rng.randrange(10, 99)} "
                   f"{rng.randrange(10, 99)}",
          "created_at": now - timedelta(days=days + rng.randrange(30, 700))}
         for name, domain in COMPANIES
     ]
-    db.execute(insert(Company), companies)
+    _bulk(db, Company, companies)
     names = [(first, last) for first in CONTACT_FIRST for last in CONTACT_LAST]
     rng.shuffle(names)
     contacts: list[dict[str, Any]] = []
     people: list[Person] = []
     for index, (first, last) in enumerate(names[:30]):
         company = companies[index % len(companies)]
-        contact = {
+        contact: dict[str, Any] = {
             "id": ids.take(Contact), "company_id": company["id"], "name": f"{first} {last}",
             "email": f"{ascii_mail(first)}.{ascii_mail(last)}@{company['domain']}",
             "phone": f"+46 70 {rng.randrange(100, 999)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
@@ -325,24 +332,24 @@ def _seed_crm(db: Session, ids: IdSource, rng: random.Random, now: datetime, day
         }
         contacts.append(contact)
         people.append(Person(contact["id"], company["id"], contact["name"], contact["email"], company["name"]))
-    db.execute(insert(Contact), contacts)
+    _bulk(db, Contact, contacts)
     request_titles = ("Invoice question", "Wrong delivery address", "Upgrade to Business", "Integration issue",
                       "Cancel subscription", "Faktura saknas", "Problem med inloggning", "Fler licenser")
-    db.execute(insert(CrmRequest), [
+    _bulk(db, CrmRequest, [
         {"id": ids.take(CrmRequest), "contact_id": person.contact_id, "company_id": person.company_id,
          "session_id": None, "title": rng.choice(request_titles), "category": rng.choice(("Support", "Sales")),
          "priority": rng.choice(("low", "normal", "normal", "high")), "status": rng.choice(("open", "closed")),
          "body": "Registered by phone.", "created_at": now - timedelta(days=rng.uniform(1, days))}
         for person in rng.sample(people, 12)
     ])
-    db.execute(insert(Sale), [
+    _bulk(db, Sale, [
         {"id": ids.take(Sale), "contact_id": person.contact_id, "company_id": person.company_id,
          "title": rng.choice(("Business plan, annual", "Extra licences", "Enterprise upgrade", "Onboarding package")),
          "amount": rng.randrange(50, 2500) * 100, "stage": rng.choice(("open", "open", "won", "lost")),
          "created_at": now - timedelta(days=rng.uniform(1, days))}
         for person in rng.sample(people, 18)
     ])
-    follow_ups = []
+    follow_ups: list[dict[str, Any]] = []
     for person in rng.sample(people, 15):
         due = now + timedelta(days=rng.uniform(-7, 14))
         follow_ups.append({
@@ -351,5 +358,5 @@ def _seed_crm(db: Session, ids: IdSource, rng: random.Random, now: datetime, day
                                  "Följ upp fakturan", "Boka uppföljningsmöte")) + f" – {person.company}",
             "due_at": due,
         })
-    db.execute(insert(FollowUp), follow_ups)
+    _bulk(db, FollowUp, follow_ups)
     return people

@@ -208,7 +208,7 @@ class HistoryBuilder:
         peak = hour in PEAK_HOURS
         topic = rng.choice(channel.topics)
         position = rng.choices((1, 2, 3, 4, 5), (40, 27, 16, 11, 6) if peak else (62, 22, 10, 4, 2))[0]
-        p_request = 0.08 if hour < 7 or hour >= 20 else 0.035
+        p_request = 0.08 if hour < 7 or hour >= 20 else 0.045
         p_missed = 0.095 if peak else 0.06
         draw = rng.random()
         if draw < p_request:
@@ -273,7 +273,7 @@ class HistoryBuilder:
         transfer_at: datetime | None = None
         final_agent = agent_id
         others = [other for other in ids if other != agent_id]
-        if others and count >= 6 and rng.random() < 0.06:
+        if others and count >= 6 and rng.random() < 0.04:
             final_agent = rng.choice(others)
             transfer_at = times[count // 2]
             self.rows.transfers.append({
@@ -282,9 +282,11 @@ class HistoryBuilder:
                 "requested_at": transfer_at - timedelta(seconds=30), "resolved_at": transfer_at,
             })
         visitor_first = chat["visitor_name"].split(" ")[0]
-        pools = {AuthorKind.VISITOR: [*topic.visitor, *phrases["visitor_fill"]], AuthorKind.AGENT: list(topic.agent)}
-        for pool in pools.values():
-            rng.shuffle(pool)
+        # The topic's lines in their conversational order, then small talk.
+        pools = {
+            AuthorKind.VISITOR: [*topic.visitor, *rng.sample(phrases["visitor_fill"], 2)],
+            AuthorKind.AGENT: [*topic.agent, *rng.sample(phrases["agent_fill"], 2)],
+        }
         for index, at in enumerate(times):
             author = AuthorKind.VISITOR if index % 2 == 0 else AuthorKind.AGENT
             user_id = final_agent if transfer_at is not None and at >= transfer_at else agent_id
@@ -296,10 +298,10 @@ class HistoryBuilder:
                 body = greeting.replace(" !", "!").replace(" ,", ",")
             elif index == count - 1:
                 body = rng.choice(phrases["visitor_bye" if author is AuthorKind.VISITOR else "bye"])
-            elif index == count - 2 and count >= 5:
+            elif index == count - 2 and (author is AuthorKind.VISITOR or count >= 7):
                 body = rng.choice(phrases["thanks" if author is AuthorKind.VISITOR else "wrap"])
             elif pools[author]:
-                body = pools[author].pop()
+                body = pools[author].pop(0)
             else:
                 body = rng.choice(phrases["visitor_fill" if author is AuthorKind.VISITOR else "agent_fill"])
             agent = user_id if author is AuthorKind.AGENT else None

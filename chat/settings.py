@@ -17,7 +17,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("CHAT_DATA_DIR", "./data", "Folder for the SQLite database, DuckDB file, uploads and secret key."),
+    Setting("CHAT_DATA_DIR", "./data", "Folder for the SQLite database, DuckDB file and secret key."),
     Setting("CHAT_DATABASE_URL", "", "SQLAlchemy URL; empty means SQLite at `<data dir>/chat.db`."),
     Setting("CHAT_REDIS_URL", "", "Redis URL for the pub/sub bus; empty means the in-process bus."),
     Setting("CHAT_SECRET_KEY", "", "Signs cookies and visitor tokens; empty means generated once into the data dir."),
@@ -26,7 +26,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHAT_DEMO", "0", "`1` seeds demo channels, users (password `demo`), CRM and 60 days of history."),
     Setting("CHAT_IDLE_MINUTES", "30", "An active chat with no message for this long is closed as idle."),
     Setting("CHAT_HEARTBEAT_SECONDS", "20", "Server ping interval; a socket silent for 3 intervals is dropped."),
-    Setting("CHAT_MAX_UPLOAD_MB", "10", "Largest attachment accepted, in megabytes."),
     Setting("CHAT_LOG_LEVEL", "INFO", "Python logging level."),
 )
 
@@ -42,7 +41,6 @@ class Config:
     demo: bool
     idle_minutes: int
     heartbeat_seconds: float
-    max_upload_mb: int
     log_level: str
 
     @classmethod
@@ -59,7 +57,6 @@ class Config:
             "demo": raw["CHAT_DEMO"].strip().lower() in ("1", "true", "yes", "on"),
             "idle_minutes": int(raw["CHAT_IDLE_MINUTES"]),
             "heartbeat_seconds": float(raw["CHAT_HEARTBEAT_SECONDS"]),
-            "max_upload_mb": int(raw["CHAT_MAX_UPLOAD_MB"]),
             "log_level": raw["CHAT_LOG_LEVEL"],
         }
         unknown = set(overrides or {}) - {f.name for f in fields(cls)}

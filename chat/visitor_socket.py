@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
 from chat.actions.messages import do_mark_read, do_send_visitor_message, publish_signal
 from chat.actions.sessions import do_end_session, do_rate
 from chat.connection import Connection
-from chat.models import AuthorKind
+from chat.models import AuthorKind, ChatSession
 from chat.protocol import (
     Draft,
     End,
@@ -31,46 +35,53 @@ class VisitorSocket:
 
     def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:
         frame = visitor_frames.validate_json(raw)
-        db_ = self.services.db
-        match frame:
-            case Ping():
-                return {"pong": True}
-            case Subscribe(session_id=session_id, last_seq=last_seq):
-                with db_.read() as db:
-                    access_session_for_visitor(db, self.visitor_id, session_id)
-                self.connection.subscribe(session_id, last_seq)
-                return None
-            case Unsubscribe(session_id=session_id):
-                self.connection.unsubscribe(session_id)
-                return {}
-            case Send(id=client_id, session_id=session_id, text=text):
-                with db_.write() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id, for_update=True)
-                    message = do_send_visitor_message(db, chat, text, client_id)
-                    return {"session_id": session_id, "seq": message.seq, "message_id": message.id}
-            case Typing(session_id=session_id, active=active):
-                with db_.read() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id)
-                publish_signal(self.services.bus, chat, "typing", {"side": "visitor", "active": active},
-                               staff_only=False)
-                return None
-            case Draft(session_id=session_id, text=text):
-                with db_.read() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id)
-                publish_signal(self.services.bus, chat, "draft", {"text": text}, staff_only=True)
-                return None
-            case Read(session_id=session_id, up_to_seq=up_to_seq):
-                with db_.write() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id, for_update=True)
-                    return {"marked": do_mark_read(db, chat, AuthorKind.VISITOR, up_to_seq)}
-            case End(session_id=session_id):
-                with db_.write() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id, for_update=True)
-                    do_end_session(db, chat, "visitor")
-                    return {"status": chat.status.value}
-            case Rate(session_id=session_id, rating=rating, comment=comment):
-                with db_.write() as db:
-                    chat = access_session_for_visitor(db, self.visitor_id, session_id, for_update=True)
-                    do_rate(db, chat, rating, comment)
-                    return {}
-        raise AssertionError(f"unhandled frame {frame!r}")
+        handler: Callable[[Any], dict[str, Any] | None] = getattr(self, f"_on_{frame.type}")
+        return handler(frame)
+
+    def _read_access(self, session_id: int) -> ChatSession:
+        with self.services.db.read() as db:
+            return access_session_for_visitor(db, self.visitor_id, session_id)
+
+    @contextmanager
+    def _write(self, session_id: int) -> Iterator[tuple[Session, ChatSession]]:
+        with self.services.db.write() as db:
+            yield db, access_session_for_visitor(db, self.visitor_id, session_id, for_update=True)
+
+    def _on_ping(self, _frame: Ping) -> dict[str, Any]:
+        return {"pong": True}
+
+    def _on_subscribe(self, frame: Subscribe) -> None:
+        self._read_access(frame.session_id)
+        self.connection.subscribe(frame.session_id, frame.last_seq)
+
+    def _on_unsubscribe(self, frame: Unsubscribe) -> dict[str, Any]:
+        self.connection.unsubscribe(frame.session_id)
+        return {}
+
+    def _on_send(self, frame: Send) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, chat):
+            message = do_send_visitor_message(db, chat, frame.text, frame.id)
+            return {"session_id": chat.id, "seq": message.seq, "message_id": message.id}
+
+    def _on_typing(self, frame: Typing) -> None:
+        chat = self._read_access(frame.session_id)
+        data = {"side": "visitor", "active": frame.active}
+        publish_signal(self.services.bus, chat, "typing", data, staff_only=False)
+
+    def _on_draft(self, frame: Draft) -> None:
+        chat = self._read_access(frame.session_id)
+        publish_signal(self.services.bus, chat, "draft", {"text": frame.text}, staff_only=True)
+
+    def _on_read(self, frame: Read) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, chat):
+            return {"marked": do_mark_read(db, chat, AuthorKind.VISITOR, frame.up_to_seq)}
+
+    def _on_end(self, frame: End) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, chat):
+            do_end_session(db, chat, "visitor")
+            return {"status": chat.status.value}
+
+    def _on_rate(self, frame: Rate) -> dict[str, Any]:
+        with self._write(frame.session_id) as (db, chat):
+            do_rate(db, chat, frame.rating, frame.comment)
+            return {}

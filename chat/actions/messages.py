@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from chat.actions.errors import invalid_input, invalid_state
@@ -93,7 +93,7 @@ def do_whisper(db: Session, chat: ChatSession, supervisor: User, text: str, clie
 def do_mark_read(db: Session, chat: ChatSession, reader: AuthorKind, up_to_seq: int) -> int:
     """Mark the other side's messages up to `up_to_seq` read; returns how many changed."""
     other = AuthorKind.AGENT if reader is AuthorKind.VISITOR else AuthorKind.VISITOR
-    changed = db.execute(
+    result = db.execute(
         update(Message)
         .where(
             Message.session_id == chat.id,
@@ -102,7 +102,8 @@ def do_mark_read(db: Session, chat: ChatSession, reader: AuthorKind, up_to_seq: 
             Message.read_at.is_(None),
         )
         .values(read_at=utcnow())
-    ).rowcount
+    )
+    changed = cast(CursorResult[Any], result).rowcount
     if changed:
         append_session_event(db, chat, "read", {"reader": reader.value, "up_to_seq": up_to_seq})
     return changed or 0

@@ -52,4 +52,5 @@ __all__ = [
     "TransferState",
     "User",
     "Visitor",
+    "utcnow",
 ]

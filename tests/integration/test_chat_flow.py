@@ -62,7 +62,8 @@ def test_visitor_and_agent_chat_live(world: World) -> None:
     assert end["status"] == "ended"
     closed = visitor.wait_for(lambda f: f.get("event") == "status" and f["data"]["status"] == "ended")
     assert closed["data"]["ended_by"] == "agent"
-    assert visitor.request({"type": "rate", "session_id": session_id, "rating": 5, "comment": "Quick!"})["type"] == "ack"
+    rated = visitor.request({"type": "rate", "session_id": session_id, "rating": 5, "comment": "Quick!"})
+    assert rated["type"] == "ack"
 
     seqs = [f["seq"] for f in agent.events(session_id)]
     assert seqs == sorted(set(seqs))

@@ -1,0 +1,1 @@
+"""The chat service: domain, store, bus and the Flask edges."""
