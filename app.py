@@ -21,6 +21,7 @@ from chat.housekeeping import start_housekeeping
 from chat.services import Services
 from chat.settings import Config
 from chat.ws import sock
+from pages._shell import create_dash
 
 log = logging.getLogger("chat")
 
@@ -56,6 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
     app.register_blueprint(auth)
     app.register_blueprint(api)
     sock.init_app(app)
+    create_dash(app)
 
     @app.get("/healthz")
     def healthz() -> Any:

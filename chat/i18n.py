@@ -30,3 +30,29 @@ def pick_language(*candidates: str | None) -> str:
 
 def texts(language: str) -> dict[str, str]:
     return TEXTS[pick_language(language)]
+
+
+UI_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "dashboard": "Dashboard",
+        "chats": "Chats",
+        "statistics": "Statistics",
+        "admin": "Admin",
+        "present": "Present",
+        "sign_out": "Sign out",
+        "connecting": "Connecting…",
+    },
+    "sv": {
+        "dashboard": "Dashboard",
+        "chats": "Chattsamtal",
+        "statistics": "Statistik",
+        "admin": "Administration",
+        "present": "Närvarande",
+        "sign_out": "Logga ut",
+        "connecting": "Ansluter…",
+    },
+}
+
+
+def ui_text(language: str) -> dict[str, str]:
+    return UI_TEXTS[pick_language(language)]

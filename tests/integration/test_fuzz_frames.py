@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import text
@@ -62,7 +62,7 @@ AGENT_TYPES = (
 ALL_TYPES = tuple(dict.fromkeys((*VISITOR_TYPES, *AGENT_TYPES, "draft")))
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,  # nothing written into the work tree; a failure prints its falsifying example
 )
@@ -218,6 +218,7 @@ def snapshot(database: Database) -> dict[str, Any]:
 def assert_refused(world: FuzzWorld, role: Role, raw: Raw) -> None:
     code = expected_error(raw, role, world)
     assume(code is not None)
+    event(f"{role} expects {code}")
     client = world.peers[role].client()
     before = snapshot(world.database)
     mark = len(client.frames)
@@ -447,7 +448,7 @@ def test_dicts_with_a_type_are_refused(fuzz_world: FuzzWorld, role: Role, frame:
     assert_refused(fuzz_world, role, encode(frame, ascii_only))
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=200)
 @given(role=roles, frame=mutated(), ascii_only=st.booleans())
 @example(role="visitor", frame={"type": "send", "id": "x", "session_id": 99999, "text": "x" * 1025}, ascii_only=True)
 @example(role="visitor", frame={"type": "rate", "session_id": 2, "rating": 6}, ascii_only=True)
@@ -459,7 +460,7 @@ def test_real_frames_with_mistakes_are_refused(fuzz_world: FuzzWorld, role: Role
     assert_refused(fuzz_world, role, encode(frame, ascii_only))
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=200)
 @given(role=roles, frame=st.sampled_from(sorted(SHAPES)).flatmap(well_formed), ascii_only=st.booleans())
 @example(role="agent", frame={"type": "get_next"}, ascii_only=True)
 def test_valid_frames_about_chats_that_are_not_yours_are_refused(
@@ -487,7 +488,7 @@ def test_binary_frames_are_refused(fuzz_world: FuzzWorld, role: Role, raw: bytes
     assert_refused(fuzz_world, role, raw)
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=30)
 @given(role=roles, raw=oversized())
 def test_oversized_frames_are_refused(fuzz_world: FuzzWorld, role: Role, raw: str) -> None:
     assert_refused(fuzz_world, role, raw)

@@ -1,0 +1,1 @@
+"""Dash pages of the staff app: workspace, dashboard, statistics, admin."""
