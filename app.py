@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from chat.api import api
+from chat.attachment_edge import attachments
 from chat.auth import auth
 from chat.bus import Bus, InProcessBus
 from chat.crm import LocalCrm
@@ -20,6 +21,7 @@ from chat.db import Database
 from chat.housekeeping import start_housekeeping
 from chat.services import Services
 from chat.settings import Config
+from chat.widget_edge import widget
 from chat.ws import sock
 from pages._shell import create_dash
 
@@ -56,6 +58,8 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         seed_demo(database)
     app.register_blueprint(auth)
     app.register_blueprint(api)
+    app.register_blueprint(widget)
+    app.register_blueprint(attachments)
     sock.init_app(app)
     create_dash(app)
 
@@ -85,6 +89,11 @@ def main() -> None:
         from chat.demo import DEMO_LOGINS
 
         print("Demo logins (password 'demo'): " + ", ".join(DEMO_LOGINS), flush=True)
+    if config.demo and config.demo_site_port:
+        from chat.demo_site import start_demo_site
+
+        start_demo_site(config.host, config.demo_site_port, config.port, app.extensions["chat"].db)
+        print(f"Demo website with the chat widget on http://{config.host}:{config.demo_site_port}/", flush=True)
     server.serve_forever()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chat.actions.errors import ActionError, forbidden, not_found
-from chat.models import ChatSession, Membership, SessionStatus, Transfer, TransferState, User
+from chat.models import OPEN_STATUSES, ChatSession, Membership, SessionStatus, Transfer, TransferState, User
 
 
 class Need(enum.StrEnum):
@@ -16,6 +16,7 @@ class Need(enum.StrEnum):
     OWN = "own"  # act as the chat's agent: write, end, transfer
     RESPOND = "respond"  # pick the chat up from the queue
     MANAGER = "manager"  # take over, transfer any chat
+    HISTORY = "history"  # read a finished chat of the channel (earlier chats of a contact)
 
 
 def access_session_for_visitor(
@@ -62,6 +63,8 @@ def access_session_for_agent(
     if need is Need.RESPOND:
         if rights is None or not rights.can_respond:
             raise forbidden("You do not have the right to respond in this channel.")
+        return chat
+    if need is Need.HISTORY and rights is not None and chat.status not in OPEN_STATUSES:
         return chat
     if need is Need.MANAGER:
         if rights is None or not rights.is_manager:

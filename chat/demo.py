@@ -44,8 +44,8 @@ DEMO_PASSWORD = "demo"
 
 # username, display name, role, language, channels answered (extra agents), share of the chats they answer
 STAFF: tuple[tuple[str, str, Role, str, tuple[str, ...], float], ...] = (
-    ("agent1", "Anna Lindqvist", Role.AGENT, "sv", ("Support", "Sales", "Teknisk support"), 1.0),
-    ("agent2", "Erik Johansson", Role.AGENT, "en", ("Support", "Sales", "Teknisk support"), 1.0),
+    ("agent1", "Anna Lindqvist", Role.AGENT, "en", ("Support", "Sales", "Teknisk support"), 1.0),
+    ("agent2", "Erik Johansson", Role.AGENT, "sv", ("Support", "Sales", "Teknisk support"), 1.0),
     ("supervisor", "Sara Berg", Role.SUPERVISOR, "sv", (), 0.0),
     ("manager", "Maria Nilsson", Role.MANAGER, "en", ("Support", "Sales", "Teknisk support"), 0.12),
     ("admin", "Admin", Role.ADMIN, "en", (), 0.0),

@@ -105,16 +105,18 @@ def agent_snapshot(db: Session, user: User) -> dict[str, Any]:
         )
     )
     rights = db.execute(
-        select(Membership, Channel.name).join(Channel, Channel.id == Membership.channel_id)
+        select(Membership, Channel).join(Channel, Channel.id == Membership.channel_id)
         .where(Membership.user_id == user.id, Channel.is_deleted.is_(False))
     )
     return {
         "user": {"id": user.id, "display_name": user.display_name, "role": user.role.value,
                  "presence": user.presence.value},
         "channels": [
-            {"id": m.channel_id, "name": name, "can_respond": m.can_respond, "notifications": m.notifications,
-             "can_listen": m.can_listen, "is_manager": m.is_manager}
-            for m, name in rights
+            {"id": m.channel_id, "name": channel.name, "can_respond": m.can_respond,
+             "notifications": m.notifications, "can_listen": m.can_listen, "is_manager": m.is_manager,
+             "agent_warning_minutes": channel.agent_warning_minutes,
+             "manager_warning_minutes": channel.manager_warning_minutes}
+            for m, channel in rights
         ],
         "my_sessions": [session_summary(c) | {"unread": _unread(db, c.id)} for c in mine],
         "queue": [session_summary(c) for c in queue],

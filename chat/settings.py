@@ -27,6 +27,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHAT_IDLE_MINUTES", "30", "An active chat with no message for this long is closed as idle."),
     Setting("CHAT_HEARTBEAT_SECONDS", "20", "Server ping interval; a socket silent for 3 intervals is dropped."),
     Setting("CHAT_LOG_LEVEL", "INFO", "Python logging level."),
+    Setting("CHAT_ETL_INTERVAL", "10", "Seconds between analytics loads on a background thread; `0` turns it off "
+            "(then run `python -m analytics.etl --watch` as its own process)."),
+    Setting("CHAT_DEMO_SITE_PORT", "8051", "Port of the demo company website with the widget, served beside the chat "
+            "server in demo mode (another origin); `0` turns it off."),
+    Setting("CHAT_VISITOR_MESSAGES_PER_SECOND", "2", "Messages one visitor socket may send per second on average "
+            "(bursts of 10); more get `rate_limited`. `0` means no limit."),
+    Setting("CHAT_UPLOAD_MAX_MB", "10", "Largest file a visitor or agent may attach, in megabytes."),
+    Setting("CHAT_SMTP_URL", "", "Mail server for transcripts: `smtp://host:25`, "
+            "`smtp+starttls://user:password@host:587` or `smtps://user:password@host:465`; empty: demo mode writes "
+            "mails to `<data dir>/outbox/`, otherwise no e-mail."),
+    Setting("CHAT_MAIL_FROM", "chat@localhost", "Sender address of transcript e-mails."),
 )
 
 
@@ -42,6 +53,16 @@ class Config:
     idle_minutes: int
     heartbeat_seconds: float
     log_level: str
+    etl_interval: float
+    demo_site_port: int
+    visitor_messages_per_second: float
+    upload_max_mb: float
+    smtp_url: str
+    mail_from: str
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return int(self.upload_max_mb * 1024 * 1024)
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Config:
@@ -58,6 +79,12 @@ class Config:
             "idle_minutes": int(raw["CHAT_IDLE_MINUTES"]),
             "heartbeat_seconds": float(raw["CHAT_HEARTBEAT_SECONDS"]),
             "log_level": raw["CHAT_LOG_LEVEL"],
+            "etl_interval": float(raw["CHAT_ETL_INTERVAL"]),
+            "demo_site_port": int(raw["CHAT_DEMO_SITE_PORT"]),
+            "visitor_messages_per_second": float(raw["CHAT_VISITOR_MESSAGES_PER_SECOND"]),
+            "upload_max_mb": float(raw["CHAT_UPLOAD_MAX_MB"]),
+            "smtp_url": raw["CHAT_SMTP_URL"],
+            "mail_from": raw["CHAT_MAIL_FROM"],
         }
         unknown = set(overrides or {}) - {f.name for f in fields(cls)}
         if unknown:

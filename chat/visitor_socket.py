@@ -25,6 +25,9 @@ from chat.protocol import (
     Unsubscribe,
     visitor_frames,
 )
+from chat.rate_limit import TokenBucket
+
+SEND_BURST = 10
 
 
 class VisitorSocket:
@@ -32,6 +35,7 @@ class VisitorSocket:
         self.connection = connection
         self.services = connection.services
         self.visitor_id = visitor_id
+        self.sends = TokenBucket(self.services.config.visitor_messages_per_second, SEND_BURST)
 
     def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:
         frame = visitor_frames.validate_json(raw)
@@ -60,6 +64,7 @@ class VisitorSocket:
 
     def _on_send(self, frame: Send) -> dict[str, Any]:
         with self._write(frame.session_id) as (db, chat):
+            self.sends.take("You are sending messages too fast; wait a moment and send again.")
             message = do_send_visitor_message(db, chat, frame.text, frame.id)
             return {"session_id": chat.id, "seq": message.seq, "message_id": message.id}
 

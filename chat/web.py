@@ -19,6 +19,9 @@ HTTP_STATUS = {
     "invalid_state": 409,
     "queue_empty": 409,
     "origin_not_allowed": 403,
+    "rate_limited": 429,
+    "too_large": 413,
+    "unavailable": 503,
 }
 
 

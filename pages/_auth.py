@@ -38,12 +38,12 @@ def current_viewer() -> Viewer | None:
         return Viewer(user.id, user.username, user.display_name, user.role, user.language)
 
 
-class NotAllowed(Exception):
+class NotAllowedError(Exception):
     """Raised in a callback when the viewer lacks the role; the shell turns it into a 403."""
 
 
 def require_viewer(*roles: Role) -> Viewer:
     viewer = current_viewer()
     if viewer is None or (roles and viewer.role not in roles):
-        raise NotAllowed("You do not have access to this.")
+        raise NotAllowedError("You do not have access to this.")
     return viewer

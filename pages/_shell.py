@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 from flask import Flask, jsonify, redirect, request
 from werkzeug.wrappers import Response
 
 from chat.i18n import ui_text
 from chat.models import Role
-from pages._auth import STATISTICS_ROLES, current_viewer
+from pages._auth import STATISTICS_ROLES, NotAllowedError, current_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_PREFIXES = ("/login", "/logout", "/healthz", "/api/", "/ws/", "/widget", "/demo", "/assets/widget")
@@ -56,6 +56,7 @@ def _nav() -> html.Nav:
         html.Div(links, className="nav-links"),
         html.Div(className="nav-right", children=[
             html.Span(t["connecting"], id="rt-status", className="rt-status", role="status"),
+            html.Div(id="rt-alerts", className="rt-alerts", role="alert"),
             dcc.Checklist(id="presence-switch", options=[{"label": t["present"], "value": "present"}],
                           value=[], className="presence-switch"),
             html.Span(viewer.display_name if viewer else "", className="nav-user"),
@@ -70,7 +71,7 @@ def _layout() -> html.Div:
         _nav(),
         html.Div(id="rt-viewer", **{"data-user-id": str(viewer.id if viewer else ""),
                                     "data-language": viewer.language if viewer else "en"}),
-        dcc.Store(id="rt-state", storage_type="memory"),
+        dcc.Store(id="rt-presence-sent"),
         html.Main(dash.page_container, className="page"),
     ])
 
@@ -88,5 +89,16 @@ def create_dash(server: Flask) -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     app.layout = _layout
+    app.clientside_callback(
+        "function (value) { return window.chatShell.choosePresence(value); }",
+        Output("rt-presence-sent", "data"),
+        Input("presence-switch", "value"),
+        prevent_initial_call=True,
+    )
     server.before_request(_guard)
+    server.register_error_handler(NotAllowedError, _refuse_callback)
     return app
+
+
+def _refuse_callback(error: NotAllowedError) -> tuple[Response, int]:
+    return jsonify(error={"code": "forbidden", "message": str(error)}), 403

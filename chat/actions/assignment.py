@@ -7,13 +7,14 @@ from sqlalchemy.orm import Session
 
 from chat.access import channel_ids_with
 from chat.actions.errors import ActionError, forbidden, invalid_state
-from chat.actions.feed import add_message, append_agent_event, append_session_event, session_summary
+from chat.actions.feed import add_message, append_agent_event, append_session_event, give_to_agent, session_summary
+from chat.actions.queue_estimate import append_queue_updates
 from chat.models import AuthorKind, Channel, ChatSession, SessionStatus, User, utcnow
 
 
 def _assign(db: Session, chat: ChatSession, agent: User) -> ChatSession:
     now = utcnow()
-    chat.agent_id = agent.id
+    give_to_agent(db, chat, agent)
     chat.started_at = chat.started_at or now
     chat.status = SessionStatus.CUSTOMER_LAST
     chat.last_activity_at = now
@@ -26,6 +27,7 @@ def _assign(db: Session, chat: ChatSession, agent: User) -> ChatSession:
     if channel is not None and channel.welcome_message:
         add_message(db, chat, author_kind=AuthorKind.SYSTEM, body=channel.welcome_message, system_event="welcome")
     append_agent_event(db, "session_assigned", session_summary(chat), channel_id=chat.channel_id)
+    append_queue_updates(db, chat.channel_id)
     return chat
 
 

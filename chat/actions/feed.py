@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from chat.bus import AGENTS_TOPIC, session_topic
 from chat.db import publish_on_commit
 from chat.models import (
+    ACTIVE_STATUSES,
     AgentEvent,
     AuthorKind,
     ChatSession,
@@ -152,7 +153,26 @@ def session_summary(chat: ChatSession) -> dict[str, Any]:
         "started_at": chat.started_at.isoformat() if chat.started_at else None,
         "ended_at": chat.ended_at.isoformat() if chat.ended_at else None,
         "last_seq": chat.last_seq,
+        "agent_rank": chat.agent_rank,
     }
+
+
+def lowest_free_rank(db: Session, agent_id: int, *, exclude_session_id: int | None = None) -> int:
+    """The agent's chats are numbered from 1 (their colour); a new one takes the lowest free number."""
+    taken = set(db.scalars(
+        select(ChatSession.agent_rank).where(
+            ChatSession.agent_id == agent_id,
+            ChatSession.status.in_(ACTIVE_STATUSES),
+            ChatSession.agent_rank.is_not(None),
+            ChatSession.id != (exclude_session_id or 0),
+        )
+    ))
+    return next(rank for rank in range(1, len(taken) + 2) if rank not in taken)
+
+
+def give_to_agent(db: Session, chat: ChatSession, agent: User) -> None:
+    chat.agent_rank = lowest_free_rank(db, agent.id, exclude_session_id=chat.id)
+    chat.agent_id = agent.id
 
 
 def lock_session(db: Session, session_id: int) -> ChatSession | None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from chat.actions.errors import invalid_input, invalid_state, not_found
 from chat.actions.feed import add_message, append_agent_event, append_session_event, session_summary
+from chat.actions.queue_estimate import append_queue_updates
 from chat.crm import CrmAdapter
 from chat.models import (
     ACTIVE_STATUSES,
@@ -18,6 +19,7 @@ from chat.models import (
     Contact,
     CrmRequest,
     Message,
+    Sale,
     SessionStatus,
     utcnow,
 )
@@ -79,6 +81,7 @@ def do_leave_request(db: Session, crm: CrmAdapter, chat: ChatSession, text: str)
     append_session_event(db, chat, "status", {"status": chat.status.value, "request_id": request.id})
     if was_queued:
         append_agent_event(db, "session_ended", session_summary(chat), channel_id=chat.channel_id)
+        append_queue_updates(db, chat.channel_id)
     return request
 
 
@@ -104,3 +107,21 @@ def do_allow_upload(db: Session, chat: ChatSession) -> None:
         return
     chat.upload_allowed = True
     add_message(db, chat, author_kind=AuthorKind.SYSTEM, body="", system_event="upload_allowed")
+
+
+def do_link_record(db: Session, chat: ChatSession, kind: str, record_id: int) -> None:
+    """Link the chat to one of the contact's requests or sales."""
+    record: CrmRequest | Sale | None = None
+    if kind == "request":
+        record = db.get(CrmRequest, record_id)
+    elif kind == "sale":
+        record = db.get(Sale, record_id)
+    if record is None:
+        raise not_found(f"The {kind} {record_id}")
+    if chat.contact_id is None or record.contact_id != chat.contact_id:
+        raise invalid_input(f"That {kind} belongs to another contact.")
+    if kind == "request":
+        chat.request_id = record_id
+    else:
+        chat.sale_id = record_id
+    append_session_event(db, chat, "record_linked", {"kind": kind, "record_id": record_id}, staff_only=True)

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from chat.actions.availability import channel_is_available
 from chat.actions.errors import invalid_input, invalid_state, not_found
-from chat.actions.feed import add_message, append_agent_event, append_session_event, session_summary
+from chat.actions.feed import (
+    add_message,
+    append_agent_event,
+    append_session_event,
+    give_to_agent,
+    session_summary,
+)
+from chat.actions.queue_estimate import append_queue_updates
 from chat.models import (
     ACTIVE_STATUSES,
     Activity,
@@ -127,6 +134,7 @@ def do_end_session(db: Session, chat: ChatSession, ended_by: str, now: datetime 
     now = now or utcnow()
     if chat.status is SessionStatus.IN_QUEUE:
         chat.status = SessionStatus.CLOSED_FROM_QUEUE
+        append_queue_updates(db, chat.channel_id)
     elif chat.status in ACTIVE_STATUSES:
         chat.status = SessionStatus.ENDED
         add_message(db, chat, author_kind=AuthorKind.SYSTEM, body="", system_event=f"closed_by_{ended_by}")
@@ -162,6 +170,7 @@ def do_reopen(db: Session, chat: ChatSession, now: datetime | None = None) -> No
     chat.ended_by = None
     if agent is not None and agent.is_active and agent.presence is Presence.PRESENT:
         chat.status = SessionStatus.CUSTOMER_LAST
+        give_to_agent(db, chat, agent)
     else:
         chat.status = SessionStatus.IN_QUEUE
         chat.agent_id = None

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from chat.access import membership
 from chat.actions.errors import forbidden, invalid_input, invalid_state, not_found
-from chat.actions.feed import add_message, append_agent_event, append_session_event, session_summary
+from chat.actions.feed import add_message, append_agent_event, append_session_event, give_to_agent, session_summary
 from chat.models import (
     ACTIVE_STATUSES,
     AuditEntry,
@@ -72,7 +72,7 @@ def _resolve(db: Session, chat: ChatSession, actor: User, *, as_receiver: bool, 
 
 def do_accept_transfer(db: Session, chat: ChatSession, receiver: User) -> Transfer:
     transfer = _resolve(db, chat, receiver, as_receiver=True, state=TransferState.ACCEPTED)
-    chat.agent_id = receiver.id
+    give_to_agent(db, chat, receiver)
     add_message(db, chat, author_kind=AuthorKind.SYSTEM, body=receiver.name_for_visitors, system_event="transferred")
     append_session_event(db, chat, "assigned", {
         "agent_id": receiver.id, "agent_name": receiver.name_for_visitors, "agent_photo": receiver.photo_url,
@@ -109,7 +109,7 @@ def do_take_over(db: Session, chat: ChatSession, manager: User) -> None:
     if pending is not None:
         pending.state = TransferState.CANCELLED
         pending.resolved_at = utcnow()
-    chat.agent_id = manager.id
+    give_to_agent(db, chat, manager)
     add_message(db, chat, author_kind=AuthorKind.SYSTEM, body=manager.name_for_visitors, system_event="taken_over")
     append_session_event(db, chat, "assigned", {
         "agent_id": manager.id, "agent_name": manager.name_for_visitors, "agent_photo": manager.photo_url,

@@ -1,7 +1,7 @@
 """All persistent models; importing this package registers every table on Base.metadata."""
 
 from chat.models.base import Base, utcnow
-from chat.models.content import AuditEntry, FaqArticle, Folder, QuickReply, ReplyTemplate
+from chat.models.content import AuditEntry, FaqArticle, Favourite, Folder, QuickReply, ReplyTemplate
 from chat.models.crm import Activity, Company, Contact, CrmRequest, FollowUp, Sale
 from chat.models.people import Channel, Membership, OpeningHours, Presence, Role, User
 from chat.models.sessions import (
@@ -35,6 +35,7 @@ __all__ = [
     "Contact",
     "CrmRequest",
     "FaqArticle",
+    "Favourite",
     "Folder",
     "FollowUp",
     "Membership",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chat.models.base import Base, utcnow
@@ -51,6 +51,18 @@ class FaqArticle(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     published: Mapped[bool] = mapped_column(default=True)
     public: Mapped[bool] = mapped_column(default=True)
+
+
+class Favourite(Base):
+    """An agent's starred reply template, FAQ article or quick reply."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "template", "faq" or "quick_reply"
+    item_id: Mapped[int] = mapped_column()
 
 
 class AuditEntry(Base):

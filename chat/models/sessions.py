@@ -92,8 +92,10 @@ class ChatSession(Base):
     rating: Mapped[int | None] = mapped_column()
     rating_comment: Mapped[str | None] = mapped_column(String(1024))
     upload_allowed: Mapped[bool] = mapped_column(default=False)
+    agent_rank: Mapped[int | None] = mapped_column()
     last_seq: Mapped[int] = mapped_column(default=0)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("crm_requests.id"))
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     channel: Mapped[Channel] = relationship()
