@@ -21,9 +21,11 @@ from chat.db import Database
 from chat.housekeeping import start_housekeeping
 from chat.services import Services
 from chat.settings import Config
+from chat.web import register_json_errors
 from chat.widget_edge import widget
 from chat.ws import sock
 from pages._shell import create_dash
+from pages._statistics_download import downloads as statistics_downloads
 
 log = logging.getLogger("chat")
 
@@ -60,7 +62,9 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
     app.register_blueprint(api)
     app.register_blueprint(widget)
     app.register_blueprint(attachments)
+    app.register_blueprint(statistics_downloads)
     sock.init_app(app)
+    register_json_errors(app)
     create_dash(app)
 
     @app.get("/healthz")
@@ -75,6 +79,10 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         stop = threading.Event()
         app.extensions["chat_stop"] = stop
         start_housekeeping(services, stop)
+        if config.etl_interval > 0:
+            from analytics.etl import start_background_etl
+
+            start_background_etl(config.data_dir, config.database_url, config.etl_interval, stop)
     return app
 
 

@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 class Etl:
     """One loader for one data dir. Keeps its DuckDB connection between runs; never used concurrently."""
 
-    def __init__(self, data_dir: Path, database_url: str) -> None:
+    def __init__(self, data_dir: Path, database_url: str, *, native: bool = False) -> None:
         self.paths = Paths(data_dir)
         self.database_url = database_url
+        self.native = native  # ADBC: only in a process of its own (see analytics.source.open_source)
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -49,7 +50,7 @@ class Etl:
     def run(self, *, progress: Progress | None = None) -> LoadResult:
         """Load what changed; publish a snapshot when something did (or none exists yet)."""
         con = self.connection()
-        source = open_source(self.database_url)
+        source = open_source(self.database_url, native=self.native)
         try:
             result = load_changes(con, source, progress=progress)
         finally:
@@ -58,7 +59,7 @@ class Etl:
         return result
 
     def session_count(self) -> int:
-        source = open_source(self.database_url)
+        source = open_source(self.database_url, native=self.native)
         try:
             return int(source.table(SESSIONS_HIGH_WATER).column(0)[0].as_py() or 0)
         finally:
@@ -70,7 +71,7 @@ class Etl:
         fresh = self.paths.work.with_name(self.paths.work.name + ".rebuild")
         for stale in (fresh, fresh.with_name(fresh.name + ".wal")):
             stale.unlink(missing_ok=True)
-        source = open_source(self.database_url)
+        source = open_source(self.database_url, native=self.native)
         try:
             con = duckdb.connect(str(fresh))
             try:
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = Config.load()
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    etl = Etl(config.data_dir, config.database_url)
+    etl = Etl(config.data_dir, config.database_url, native=True)
     if args.full:
         started = time.perf_counter()
         with tqdm(total=etl.session_count(), unit=" sessions", desc="full load") as bar:

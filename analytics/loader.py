@@ -21,13 +21,13 @@ from analytics.source import Source
 
 LOOKBACK = timedelta(seconds=120)  # re-read recent changes: commits may land slightly out of timestamp order
 BATCH_CHATS = 50_000
-ID_CHUNK = 5_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Progress = Callable[[int], None]
 
 
 def ts(column: str) -> str:
-    return f"CAST(CAST(NULLIF({column}, '') AS TIMESTAMPTZ) AS TIMESTAMP)"
+    """Source text (UTC, no offset: SQLite's own format, PostgreSQL sessions run in UTC) -> TIMESTAMP."""
+    return f"CAST(NULLIF({column}, '') AS TIMESTAMP)"
 
 
 def seconds(start: str, end: str) -> str:
@@ -117,7 +117,7 @@ def refresh_dimensions(con: duckdb.DuckDBPyConnection, source: Source) -> bool:
     for table, query, typed in DIMENSIONS:
         part = source.table(query)
         fresh = con.sql(typed).to_arrow_table() if part.num_rows else None
-        current = con.sql(f"SELECT * FROM {table}").to_arrow_table()  # noqa: S608 - fixed names
+        current = con.sql(f"SELECT * FROM {table}").to_arrow_table()
         if fresh is None and current.num_rows == 0:
             continue
         if fresh is not None and current.num_rows and fresh.rename_columns(current.column_names).equals(current):
@@ -148,22 +148,27 @@ def load_presence(con: duckdb.DuckDBPyConnection, source: Source, batch: int = B
 
 
 def apply_sessions(con: duckdb.DuckDBPyConnection, source: Source, batch_raw: pa.Table,
-                   watermark: tuple[str, int] | None) -> tuple[int, int]:
-    """Replace the chats of one batch of changed sessions; returns (rows written, rows deleted)."""
+                   watermark: tuple[str, int] | None, *, fresh: bool = False) -> tuple[int, int]:
+    """Replace the chats of one batch of changed sessions; returns (rows written, rows deleted).
+
+    `fresh`: the batch's chats cannot be in the warehouse yet (full rebuild), so nothing is compared or deleted.
+    """
     con.execute("BEGIN")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS {STAGE}")
-        con.execute("DELETE FROM stage WHERE EXISTS (SELECT 1 FROM chats c WHERE c.chat_id = stage.chat_id "
-                    "AND c.source_updated_at = stage.updated_at)")
+        deleted = 0
+        if not fresh:
+            con.execute("DELETE FROM stage WHERE EXISTS (SELECT 1 FROM chats c WHERE c.chat_id = stage.chat_id "
+                        "AND c.source_updated_at = stage.updated_at)")
+            row = con.execute("DELETE FROM chats WHERE chat_id IN (SELECT chat_id FROM stage)").fetchone()
+            deleted = int(row[0]) if row else 0
+            for table in ("messages", "transfers"):
+                con.execute(f"DELETE FROM {table} WHERE chat_id IN (SELECT chat_id FROM stage)")
         ids = [row[0] for row in con.execute(f"SELECT chat_id FROM stage s WHERE {LOADABLE}").fetchall()]
-        row = con.execute("DELETE FROM chats WHERE chat_id IN (SELECT chat_id FROM stage)").fetchone()
-        deleted = int(row[0]) if row else 0
-        for table in ("messages", "transfers"):
-            con.execute(f"DELETE FROM {table} WHERE chat_id IN (SELECT chat_id FROM stage)")
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = ids[start:start + ID_CHUNK]
-            for base, insert in ((sql.MESSAGE_COLUMNS, MESSAGES), (sql.TRANSFER_COLUMNS, TRANSFERS)):
-                for part in source.batches(*sql.rows_for(chunk, base)):  # noqa: B007 - DuckDB reads `part`
+        for base, insert in ((sql.MESSAGE_COLUMNS, MESSAGES), (sql.TRANSFER_COLUMNS, TRANSFERS)):
+            for query, params in sql.rows_for(ids, base):
+                part = source.table(query, params)
+                if part.num_rows:
                     con.execute(insert)
         row = con.execute(INSERT_CHATS).fetchone()
         written = int(row[0]) if row else 0
@@ -193,7 +198,8 @@ def load_changes(con: duckdb.DuckDBPyConnection, source: Source, *, batch: int =
         newer = mark_text is None or (parse_time(last_text), last_id) > (parse_time(mark_text), mark_id)
         if newer:
             mark_text, mark_id = last_text, last_id
-        written, deleted = apply_sessions(con, source, batch_raw, (mark_text, mark_id) if newer else None)
+        written, deleted = apply_sessions(con, source, batch_raw,
+                                          (mark_text, mark_id) if newer and mark_text else None)
         result.chats += written
         result.removed += deleted
         if progress:
@@ -214,7 +220,7 @@ def load_all(con: duckdb.DuckDBPyConnection, source: Source, *, batch: int = BAT
     for low in range(1, (max_id or 0) + 1, batch):
         batch_raw = source.table(sql.SESSIONS_BY_ID, [low, low + batch - 1])
         if batch_raw.num_rows:
-            written, _ = apply_sessions(con, source, batch_raw, None)
+            written, _ = apply_sessions(con, source, batch_raw, None, fresh=True)
             result.chats += written
             if progress:
                 progress(batch_raw.num_rows)

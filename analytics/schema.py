@@ -84,6 +84,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     for statement in TABLES:
         con.execute(statement)
 

@@ -24,7 +24,7 @@ KEEP_SNAPSHOTS = 3
 T = TypeVar("T")
 
 
-class NoSnapshot(Exception):
+class NoSnapshotError(Exception):
     """No load has been published yet."""
 
 
@@ -94,13 +94,13 @@ def _reader(target: str) -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def snapshot_cursor(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the newest published snapshot; raises NoSnapshot before the first load."""
+    """A cursor on the newest published snapshot; raises NoSnapshotError before the first load."""
     paths = Paths(data_dir)
     for attempt in range(3):
         target = os.path.realpath(paths.pointer)
         if not os.path.exists(target):
             if not paths.pointer.is_symlink():
-                raise NoSnapshot("the statistics are being prepared")
+                raise NoSnapshotError("the statistics are being prepared")
             continue  # pruned between resolving and opening: resolve again
         try:
             connection = _reader(target)
@@ -115,7 +115,7 @@ def snapshot_cursor(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         finally:
             cursor.close()
         return
-    raise NoSnapshot("the statistics are being prepared")
+    raise NoSnapshotError("the statistics are being prepared")
 
 
 def run_off_loop(function: Callable[..., T], *args: Any) -> T:

@@ -1,9 +1,9 @@
 """Reading the relational store in Arrow batches, by watermark (DuckDB's own scanners cannot be installed).
 
-SQLite is read with the ADBC SQLite driver (C, straight into Arrow); any other SQLAlchemy URL through its
-DB-API driver with `fetchmany` into Arrow. The SQL is written once for both: nullable text and timestamps
-come back as text with '' for NULL (ADBC infers a column's type from its first rows), and the loader turns
-them into real timestamps inside DuckDB.
+In its own process the loader reads SQLite with the ADBC SQLite driver (C, straight into Arrow); inside
+the server, and for any other SQLAlchemy URL, it reads through the DB-API driver with `fetchmany` into
+Arrow. The SQL is written once for both: nullable text and timestamps come back as text with '' for NULL
+(ADBC infers a column's type from its first rows), and the loader turns them into timestamps in DuckDB.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import pyarrow as pa
+
+BATCH_ROWS = 65_536
 
 
 def text(column: str, alias: str) -> str:
@@ -62,12 +64,17 @@ PRESENCE = (
 )
 
 
-def rows_for(ids: Sequence[int], base: str) -> tuple[str, list[Any]]:
-    """`base` restricted to the given chats: one range when they are dense, else an IN list."""
+def rows_for(ids: Sequence[int], base: str, chunk: int = 5_000) -> Iterator[tuple[str, list[Any]]]:
+    """Queries for `base` restricted to the given chats: one range when they are dense, else IN lists."""
+    if not ids:
+        return
     low, high = min(ids), max(ids)
     if high - low < 4 * len(ids) + 1000:
-        return f"{base} WHERE session_id BETWEEN ? AND ?", [low, high]
-    return f"{base} WHERE session_id IN ({', '.join('?' * len(ids))})", list(ids)
+        yield f"{base} WHERE session_id BETWEEN ? AND ?", [low, high]
+        return
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        yield f"{base} WHERE session_id IN ({', '.join('?' * len(part))})", list(part)
 
 
 class Source(Protocol):
@@ -95,7 +102,10 @@ class AdbcSqliteSource(_Base):
         self._connection = adbc_driver_sqlite.dbapi.connect(path)
 
     def batches(self, sql: str, params: Sequence[Any] = ()) -> Iterator[pa.RecordBatch]:
+        from adbc_driver_sqlite import StatementOptions
+
         with self._connection.cursor() as cursor:
+            cursor.adbc_statement.set_options(**{StatementOptions.BATCH_ROWS.value: str(BATCH_ROWS)})
             cursor.execute(sql, tuple(params))
             yield from cursor.fetch_record_batch()
 
@@ -135,19 +145,21 @@ class DbapiSource(_Base):
         self._connection.close()
 
 
-def open_source(database_url: str) -> Source:
-    """The ETL's own connection (never the app's pool: it may run on a native thread under gevent)."""
+def open_source(database_url: str, *, native: bool = False) -> Source:
+    """The loader's own connection (never the app's pool: it may run on a native thread under gevent).
+
+    `native` reads SQLite through ADBC, which links its own copy of SQLite: only in a process where nothing
+    else opens the database (the `python -m analytics.etl` process), because two SQLite libraries in one
+    process release each other's POSIX locks (sqlite.org/howtocorrupt.html, 2.2.1). The server's own
+    background loader therefore reads through Python's sqlite3, the library SQLAlchemy uses.
+    """
     if database_url.startswith("sqlite"):
         path = database_url.split(":///", 1)[1]
-        return AdbcSqliteSource(path)
+        return AdbcSqliteSource(path) if native else DbapiSource(sqlite3.connect(path, check_same_thread=False))
     if database_url.startswith("postgresql"):
         import psycopg
 
         plain = "postgresql://" + database_url.split("://", 1)[1]
-        return DbapiSource(psycopg.connect(plain), paramstyle="format")
+        connection = psycopg.connect(plain, options="-c TimeZone=UTC")  # timestamps as UTC text
+        return DbapiSource(connection, paramstyle="format")
     raise ValueError(f"analytics cannot read {database_url.split(':', 1)[0]}")
-
-
-def sqlite_dbapi_source(path: str) -> Source:
-    """The DB-API path on SQLite's own driver, for comparing both paths in tests."""
-    return DbapiSource(sqlite3.connect(path))

@@ -8,7 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chat.actions.errors import ActionError, forbidden, not_found
-from chat.models import OPEN_STATUSES, ChatSession, Membership, SessionStatus, Transfer, TransferState, User
+from chat.models import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    AuthorKind,
+    ChatSession,
+    Membership,
+    Message,
+    SessionStatus,
+    Transfer,
+    TransferState,
+    User,
+)
 
 
 class Need(enum.StrEnum):
@@ -36,6 +47,7 @@ def membership(db: Session, user_id: int, channel_id: int) -> Membership | None:
 
 
 def _was_involved(db: Session, user_id: int, chat: ChatSession) -> bool:
+    """A former agent (transferred, taken over) and a pending transfer's receiver may read along."""
     transfer = db.scalars(
         select(Transfer.id).where(
             Transfer.session_id == chat.id,
@@ -43,7 +55,14 @@ def _was_involved(db: Session, user_id: int, chat: ChatSession) -> bool:
             | ((Transfer.to_user_id == user_id) & (Transfer.state == TransferState.REQUESTED)),
         )
     ).first()
-    return transfer is not None
+    if transfer is not None:
+        return True
+    wrote = db.scalars(
+        select(Message.id).where(
+            Message.session_id == chat.id, Message.author_user_id == user_id, Message.author_kind == AuthorKind.AGENT
+        )
+    ).first()
+    return wrote is not None
 
 
 def access_session_for_agent(
@@ -77,6 +96,22 @@ def access_session_for_agent(
     if rights is not None and rights.can_respond and chat.status is SessionStatus.IN_QUEUE:
         return chat
     raise ActionError("forbidden", "You do not have the right to read or listen in on this chat.")
+
+
+def reads_as_listener(db: Session, user: User, chat: ChatSession) -> bool:
+    """Reading an ongoing chat that is neither yours nor handed to or from you is listening in (audited)."""
+    return chat.status in ACTIVE_STATUSES and chat.agent_id != user.id and not _was_involved(db, user.id, chat)
+
+
+def may_read(db: Session, user_id: int, session_id: int) -> bool:
+    user = db.get(User, user_id)
+    if user is None:
+        return False
+    try:
+        access_session_for_agent(db, user, session_id, Need.READ)
+    except ActionError:
+        return False
+    return True
 
 
 def channel_ids_with(db: Session, user_id: int, *, can_respond: bool = False) -> list[int]:

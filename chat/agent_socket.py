@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from chat.access import Need, access_session_for_agent, channel_ids_with
+from chat.access import Need, access_session_for_agent, channel_ids_with, may_read, reads_as_listener
 from chat.actions import assignment, transfers
 from chat.actions.errors import ActionError, forbidden
 from chat.actions.messages import do_mark_read, do_send_agent_message, do_whisper, publish_signal
@@ -43,7 +43,7 @@ from chat.replay import agent_snapshot
 TRANSFER_ANSWERS = {
     "transfer_accept": (Need.READ, transfers.do_accept_transfer),
     "transfer_reject": (Need.READ, transfers.do_reject_transfer),
-    "transfer_cancel": (Need.OWN, transfers.do_cancel_transfer),
+    "transfer_cancel": (Need.READ, transfers.do_cancel_transfer),
 }
 
 
@@ -54,6 +54,7 @@ class AgentSocket:
         self.user_id = user_id
         self.listening: dict[int, int] = {}  # session id -> audit entry id
         connection.on_close.append(self._stop_all_listening)
+        connection.may_read = self._may_read
 
     @contextmanager
     def _write(self, session_id: int | None = None, need: Need = Need.OWN) -> Iterator[tuple[Session, User, Any]]:
@@ -88,15 +89,17 @@ class AgentSocket:
             self.connection.agent_channel_ids = set(channel_ids_with(db, self.user_id))
         self.connection.follow_agent_feed(frame.cursor, self._snapshot)
 
-    def _on_subscribe(self, frame: Subscribe) -> None:
-        self._read_access(frame.session_id)
-        self.connection.subscribe(frame.session_id, frame.last_seq)
-
-    def _on_listen(self, frame: Listen) -> None:
+    def _on_subscribe(self, frame: Subscribe | Listen) -> None:
         with self._write(frame.session_id, Need.READ) as (db, user, chat):
-            if frame.session_id not in self.listening:
+            if frame.session_id not in self.listening and reads_as_listener(db, user, chat):
                 self.listening[frame.session_id] = do_start_listening(db, chat, user)
         self.connection.subscribe(frame.session_id, frame.last_seq)
+
+    _on_listen = _on_subscribe
+
+    def _may_read(self, session_id: int) -> bool:
+        with self.services.db.read() as db:
+            return may_read(db, self.user_id, session_id)
 
     def _on_unsubscribe(self, frame: Unsubscribe) -> dict[str, Any]:
         self.connection.unsubscribe(frame.session_id)

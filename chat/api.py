@@ -182,7 +182,7 @@ def create_request(session_id: int) -> Any:
 @handles_errors
 def link_contact(session_id: int) -> Any:
     contact_id = _body().get("contact_id")
-    if contact_id is not None and not isinstance(contact_id, int):
+    if contact_id is not None and (isinstance(contact_id, bool) or not isinstance(contact_id, int)):
         raise ActionError("invalid_input", "contact_id must be a number or null.")
     with services().db.write() as db:
         chat = access_session_for_agent(db, _staff_user(db), session_id, Need.OWN, for_update=True)

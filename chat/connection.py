@@ -49,6 +49,10 @@ class _FeedCommand:
 
 
 _STOP = object()
+# Events after which a staff member's right to read the chat may have changed.
+ACCESS_CHANGING_EVENTS = frozenset(
+    {"assigned", "status", "transfer_accepted", "transfer_rejected", "transfer_cancelled"}
+)
 
 
 class Connection:
@@ -62,6 +66,8 @@ class Connection:
         self.agent_channel_ids: set[int] = set()
         self._outbox: queue.Queue[Any] = queue.Queue()
         self._subscriptions: dict[int, Unsubscribe] = {}
+        self._subscriptions_lock = threading.Lock()
+        self.may_read: Callable[[int], bool] | None = None
         self._feed_unsubscribe: Unsubscribe | None = None
         self._sent_seq: dict[int, int] = {}
         self._sent_cursor: int | None = None
@@ -71,10 +77,10 @@ class Connection:
     def run(self, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
         sender = threading.Thread(target=self._send_loop, name="ws-sender", daemon=True)
         sender.start()
-        silence_limit = 3 * self.services.config.heartbeat_seconds
         try:
             while True:
-                raw = self.ws.receive(timeout=silence_limit)
+                # Dead peers are found by the WebSocket pings (ping_interval): a missing pong closes the socket.
+                raw = self.ws.receive()
                 if raw is None:
                     break
                 self._handle(raw, dispatch)
@@ -109,14 +115,16 @@ class Connection:
         self.send_frame({"type": "error", "code": code, "message": message, "id": frame_id})
 
     def subscribe(self, session_id: int, after_seq: int) -> None:
-        if session_id not in self._subscriptions:
-            self._subscriptions[session_id] = self.services.bus.subscribe(
-                session_topic(session_id), self._outbox.put
-            )
+        with self._subscriptions_lock:
+            if session_id not in self._subscriptions:
+                self._subscriptions[session_id] = self.services.bus.subscribe(
+                    session_topic(session_id), self._outbox.put
+                )
         self._outbox.put(_SubscribeCommand(session_id, after_seq))
 
     def unsubscribe(self, session_id: int) -> bool:
-        unsubscribe = self._subscriptions.pop(session_id, None)
+        with self._subscriptions_lock:
+            unsubscribe = self._subscriptions.pop(session_id, None)
         if unsubscribe is not None:
             unsubscribe()
         self._outbox.put(_SubscribeCommand(session_id, -1))
@@ -128,9 +136,10 @@ class Connection:
         self._outbox.put(_FeedCommand(cursor, snapshot))
 
     def _close(self) -> None:
-        for unsubscribe in self._subscriptions.values():
-            unsubscribe()
-        self._subscriptions.clear()
+        with self._subscriptions_lock:
+            for unsubscribe in self._subscriptions.values():
+                unsubscribe()
+            self._subscriptions.clear()
         if self._feed_unsubscribe is not None:
             self._feed_unsubscribe()
         for callback in self.on_close:
@@ -181,10 +190,22 @@ class Connection:
             return [frame]
         if frame["seq"] <= sent:
             return []
+        if frame["event"] in ACCESS_CHANGING_EVENTS and self.may_read and not self.may_read(session_id):
+            return self._revoke(session_id)
         if frame["seq"] > sent + 1:  # a gap: fill it from the store
             return self._replay_session(_SubscribeCommand(session_id, sent))[:-1]
         self._sent_seq[session_id] = frame["seq"]
         return [frame]
+
+    def _revoke(self, session_id: int) -> list[dict[str, Any]]:
+        """The right to read this chat is gone: stop following it and say so."""
+        with self._subscriptions_lock:
+            unsubscribe = self._subscriptions.pop(session_id, None)
+        if unsubscribe is not None:
+            unsubscribe()
+        self._sent_seq.pop(session_id, None)
+        return [{"type": "unsubscribed", "session_id": session_id, "code": "forbidden",
+                 "message": "You no longer have the right to read this chat."}]
 
     def _replay_feed(self, command: _FeedCommand) -> list[dict[str, Any]]:
         assert self.user_id is not None

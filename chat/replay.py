@@ -27,7 +27,6 @@ from chat.models import (
 )
 
 RECENT_WINDOW = timedelta(hours=8)
-REPLAY_BATCH = 500
 
 
 def session_events_after(db: Session, session_id: int, after_seq: int, *, staff: bool) -> list[dict[str, Any]]:
@@ -39,10 +38,6 @@ def session_events_after(db: Session, session_id: int, after_seq: int, *, staff:
     if not staff:
         query = query.where(SessionEvent.staff_only.is_(False))
     return [session_frame(event) for event in db.scalars(query)]
-
-
-def last_seq(db: Session, session_id: int) -> int:
-    return db.scalar(select(ChatSession.last_seq).where(ChatSession.id == session_id)) or 0
 
 
 def agent_event_visible(frame: dict[str, Any], user_id: int, channel_ids: set[int]) -> bool:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from chat.actions.errors import ActionError
 from chat.services import Services
+
+log = logging.getLogger(__name__)
 
 HTTP_STATUS = {
     "not_found": 404,
@@ -22,6 +26,7 @@ HTTP_STATUS = {
     "rate_limited": 429,
     "too_large": 413,
     "unavailable": 503,
+    "internal": 500,
 }
 
 
@@ -40,3 +45,25 @@ def json_error(code: str, message: str) -> tuple[Response, int]:
 
 def ok(**payload: Any) -> Response:
     return jsonify(payload)
+
+
+def register_json_errors(app: Flask) -> None:
+    """Errors under /api/ answer in the API's JSON shape, never Flask's HTML pages."""
+
+    def http_error(error: HTTPException) -> Response | tuple[Response, int]:
+        if not request.path.startswith("/api/"):
+            return error.get_response()
+        code = {404: "not_found", 405: "invalid_input", 413: "too_large"}.get(error.code or 400, "invalid_input")
+        return jsonify(error={"code": code, "message": error.description}), error.code or 400
+
+    def unexpected(error: Exception) -> Response | tuple[Response, int]:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("request failed", exc_info=error)
+        if not request.path.startswith("/api/"):
+            return Response("Internal server error", status=500)
+        message = "Something went wrong on our side; nothing was changed."
+        return jsonify(error={"code": "internal", "message": message}), 500
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected)

@@ -32,7 +32,7 @@ from chat.widget_origins import add_cors_headers, check_visitor_origin
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Concatenated in this order inside one function scope: later parts use what earlier parts define.
 WIDGET_PARTS = ("widget-text.js", "widget-dom.js", "widget-store.js", "widget-link.js", "widget-forms.js",
-                "widget-chat.js", "widget.js")
+                "widget-chat.js", "widget-flows.js", "widget-events.js", "widget-actions.js", "widget.js")
 MAILER_KEY = "chat_mailer"
 
 widget = Blueprint("widget", __name__)

@@ -34,13 +34,11 @@ def _contact_choices(contacts: list[Contact], t: dict[str, str]) -> list[Any]:
 def _create_form(chat: ChatSession, t: dict[str, str]) -> html.Details:
     return html.Details(className="ws-create-contact", children=[
         html.Summary(t["create_contact"]),
-        *[part for field, value, limit in (
-            ("name", chat.visitor_name, 255), ("email", chat.visitor_email, 255),
-            ("phone", chat.visitor_phone, 32), ("company", chat.visitor_company, 255),
-        ) for part in (
-            html.Label(t[field], htmlFor=f"ws-new-{field}"),
-            dcc.Input(id={"type": "ws-new-field", "index": field}, value=value, maxLength=limit),
-        )],
+        *[html.Label([t[field], dcc.Input(id={"type": "ws-new-field", "index": field}, value=value, maxLength=limit)])
+          for field, value, limit in (
+              ("name", chat.visitor_name, 255), ("email", chat.visitor_email, 255),
+              ("phone", chat.visitor_phone, 32), ("company", chat.visitor_company, 255),
+          )],
         html.Button(t["create_contact"], id={"type": "ws-create-contact", "index": 0}, n_clicks=0,
                     className="btn btn-primary"),
     ])
@@ -87,8 +85,8 @@ def _matching(chat: ChatSession, t: dict[str, str]) -> list[Any]:
     return [
         html.Div([html.P(t["could_be"]), html.Div(_contact_choices(candidates, t), role="list")])
         if candidates else html.P(t["no_matches"], className="muted"),
-        html.Label(t["search_contacts"], htmlFor="ws-contact-search"),
-        dcc.Input(id={"type": "ws-contact-search", "index": 0}, type="search", debounce=0.3),
+        html.Label([t["search_contacts"], dcc.Input(id={"type": "ws-contact-search", "index": 0}, type="search",
+                                                    debounce=0.3)]),
         html.Div(id={"type": "ws-contact-results", "index": 0}, role="list"),
         _create_form(chat, t),
     ]

@@ -28,6 +28,7 @@ class ServerProcess:
     def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = free_port()
+        self.demo_site_port = free_port()
         self.env = {
             **os.environ,
             "CHAT_DATA_DIR": str(data_dir),
@@ -36,6 +37,9 @@ class ServerProcess:
             "CHAT_DEMO": "0",
             "CHAT_HEARTBEAT_SECONDS": "5",
             "CHAT_LOG_LEVEL": "WARNING",
+            "CHAT_DEMO_SITE_PORT": str(self.demo_site_port),
+            # Scripted clients send far faster than a person types; tests of the limit set their own value.
+            "CHAT_VISITOR_MESSAGES_PER_SECOND": "0",
             **(extra_env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -44,6 +48,11 @@ class ServerProcess:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def demo_site_url(self) -> str:
+        """The demo company website (demo mode only): another origin than `url`."""
+        return f"http://127.0.0.1:{self.demo_site_port}"
 
     @property
     def ws_url(self) -> str:

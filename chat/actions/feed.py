@@ -94,7 +94,7 @@ def message_data(message: Message, author: User | None) -> dict[str, Any]:
     if message.system_event:
         data["system_event"] = message.system_event
     if author is not None:
-        data["author_name"] = author.display_name
+        data["author_name"] = author.name_for_visitors
         data["author_user_id"] = author.id
     if message.attachment_id is not None:
         data["attachment_id"] = message.attachment_id

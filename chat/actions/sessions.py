@@ -19,6 +19,7 @@ from chat.actions.feed import (
     session_summary,
 )
 from chat.actions.queue_estimate import append_queue_updates
+from chat.actions.transfers import cancel_pending_transfer
 from chat.models import (
     ACTIVE_STATUSES,
     Activity,
@@ -136,6 +137,7 @@ def do_end_session(db: Session, chat: ChatSession, ended_by: str, now: datetime 
         chat.status = SessionStatus.CLOSED_FROM_QUEUE
         append_queue_updates(db, chat.channel_id)
     elif chat.status in ACTIVE_STATUSES:
+        cancel_pending_transfer(db, chat)
         chat.status = SessionStatus.ENDED
         add_message(db, chat, author_kind=AuthorKind.SYSTEM, body="", system_event=f"closed_by_{ended_by}")
         _record_activity(db, chat)

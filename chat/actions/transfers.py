@@ -71,6 +71,8 @@ def _resolve(db: Session, chat: ChatSession, actor: User, *, as_receiver: bool, 
 
 
 def do_accept_transfer(db: Session, chat: ChatSession, receiver: User) -> Transfer:
+    if chat.status not in ACTIVE_STATUSES:
+        raise invalid_state("The chat has ended; there is nothing to take over.")
     transfer = _resolve(db, chat, receiver, as_receiver=True, state=TransferState.ACCEPTED)
     give_to_agent(db, chat, receiver)
     add_message(db, chat, author_kind=AuthorKind.SYSTEM, body=receiver.name_for_visitors, system_event="transferred")
@@ -98,6 +100,15 @@ def do_cancel_transfer(db: Session, chat: ChatSession, sender: User) -> Transfer
     return transfer
 
 
+def cancel_pending_transfer(db: Session, chat: ChatSession) -> None:
+    """A chat that ends or changes hands withdraws the transfer offer that waited on it."""
+    pending = pending_transfer(db, chat)
+    if pending is not None:
+        pending.state = TransferState.CANCELLED
+        pending.resolved_at = utcnow()
+        _announce(db, chat, pending, "transfer_cancelled")
+
+
 def do_take_over(db: Session, chat: ChatSession, manager: User) -> None:
     """`chat` locked and the Manager right checked by the caller; the former agent drops to listening."""
     if chat.status not in ACTIVE_STATUSES:
@@ -105,10 +116,7 @@ def do_take_over(db: Session, chat: ChatSession, manager: User) -> None:
     if chat.agent_id == manager.id:
         raise invalid_state("You already handle this chat.")
     previous = chat.agent_id
-    pending = pending_transfer(db, chat)
-    if pending is not None:
-        pending.state = TransferState.CANCELLED
-        pending.resolved_at = utcnow()
+    cancel_pending_transfer(db, chat)
     give_to_agent(db, chat, manager)
     add_message(db, chat, author_kind=AuthorKind.SYSTEM, body=manager.name_for_visitors, system_event="taken_over")
     append_session_event(db, chat, "assigned", {

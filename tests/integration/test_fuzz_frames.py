@@ -62,7 +62,7 @@ AGENT_TYPES = (
 ALL_TYPES = tuple(dict.fromkeys((*VISITOR_TYPES, *AGENT_TYPES, "draft")))
 
 FUZZ = settings(
-    max_examples=1500,
+    max_examples=80,
     deadline=None,
     database=None,  # nothing written into the work tree; a failure prints its falsifying example
 )
@@ -198,19 +198,24 @@ COUNTED_TABLES = (
 )
 
 
+COUNTS_QUERY = text("SELECT " + ", ".join(f"(SELECT count(*) FROM {t}), (SELECT max(id) FROM {t})"
+                                          for t in COUNTED_TABLES))
+
+
 def snapshot(database: Database) -> dict[str, Any]:
     with database.read() as db:
+        counts = tuple(db.execute(COUNTS_QUERY).one())
         state: dict[str, Any] = {
-            table: tuple(db.execute(text(f"SELECT count(*), max(id) FROM {table}")).one())
-            for table in COUNTED_TABLES
+            table: counts[2 * i: 2 * i + 2] for i, table in enumerate(COUNTED_TABLES)
         }
         state["sessions"] = [tuple(row) for row in db.execute(text(
             "SELECT id, status, last_seq, agent_id, rating, rating_comment, upload_allowed, ended_at, ended_by "
             "FROM chat_sessions ORDER BY id"))]
         state["users"] = [tuple(row) for row in db.execute(text(
             "SELECT id, presence, is_active FROM users ORDER BY id"))]
-        state["read_marks"] = db.scalar(text("SELECT count(*) FROM messages WHERE read_at IS NOT NULL"))
-        state["open_audit"] = db.scalar(text("SELECT count(*) FROM audit_log WHERE ended_at IS NULL"))
+        state["read_marks"], state["open_audit"] = db.execute(text(
+            "SELECT (SELECT count(*) FROM messages WHERE read_at IS NOT NULL), "
+            "(SELECT count(*) FROM audit_log WHERE ended_at IS NULL)")).one()
     return state
 
 
@@ -263,8 +268,9 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     max_leaves=12,
 )
 
-# Values that have the right JSON type; a session id is often a real chat (1..9 covers the arranged ones).
-session_ids = st.integers(min_value=1, max_value=9) | st.integers(min_value=10, max_value=2**53)
+# Values that have the right JSON type. The arranged chats are 1..4: a session id is often one of them,
+# otherwise a chat that does not exist (the oracle classifies it against the real table).
+session_ids = st.integers(min_value=1, max_value=6) | st.integers(min_value=1, max_value=2**53)
 seqs = st.integers(min_value=0, max_value=2**53)
 client_ids = st.text(min_size=1, max_size=MAX_ID_LENGTH)
 message_texts = st.text(max_size=60)
@@ -448,7 +454,7 @@ def test_dicts_with_a_type_are_refused(fuzz_world: FuzzWorld, role: Role, frame:
     assert_refused(fuzz_world, role, encode(frame, ascii_only))
 
 
-@settings(FUZZ, max_examples=2500)
+@settings(FUZZ, max_examples=150)
 @given(role=roles, frame=mutated(), ascii_only=st.booleans())
 @example(role="visitor", frame={"type": "send", "id": "x", "session_id": 99999, "text": "x" * 1025}, ascii_only=True)
 @example(role="visitor", frame={"type": "rate", "session_id": 2, "rating": 6}, ascii_only=True)
@@ -460,7 +466,7 @@ def test_real_frames_with_mistakes_are_refused(fuzz_world: FuzzWorld, role: Role
     assert_refused(fuzz_world, role, encode(frame, ascii_only))
 
 
-@settings(FUZZ, max_examples=2500)
+@settings(FUZZ, max_examples=150)
 @given(role=roles, frame=st.sampled_from(sorted(SHAPES)).flatmap(well_formed), ascii_only=st.booleans())
 @example(role="agent", frame={"type": "get_next"}, ascii_only=True)
 def test_valid_frames_about_chats_that_are_not_yours_are_refused(
@@ -488,7 +494,7 @@ def test_binary_frames_are_refused(fuzz_world: FuzzWorld, role: Role, raw: bytes
     assert_refused(fuzz_world, role, raw)
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=25)
 @given(role=roles, raw=oversized())
 def test_oversized_frames_are_refused(fuzz_world: FuzzWorld, role: Role, raw: str) -> None:
     assert_refused(fuzz_world, role, raw)

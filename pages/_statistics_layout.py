@@ -1,0 +1,126 @@
+"""The statistics page's components: filters (initialised from the URL), tabs, charts, tables, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dash_table, dcc, html
+
+from analytics.filters import GRANULARITIES, PRESETS
+
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+CHARTS = ("stats-volume", "stats-wait", "stats-sl", "stats-heatmap", "stats-outcomes", "stats-ratings")
+EXPORTS = (("chats", ("csv", "xlsx", "parquet")), ("summary", ("csv", "xlsx")))
+
+
+def _ids(raw: str | None) -> list[int]:
+    try:
+        return [int(part) for part in (raw or "").split(",") if part.strip()]
+    except ValueError:
+        return []
+
+
+def _field(label: str, control: Any) -> html.Label:
+    return html.Label(className="stats-field", children=[label, control])
+
+
+def filter_bar(t: dict[str, str], query: dict[str, str]) -> html.Div:
+    preset = query.get("preset") if query.get("preset") in PRESETS else "last_7_days"
+    granularity = query.get("granularity") if query.get("granularity") in GRANULARITIES else None
+    return html.Div(className="stats-filters", children=[
+        _field(t["period"], dcc.Dropdown(id="stats-preset", value=preset, clearable=False,
+                                         options=[{"label": t[p], "value": p} for p in PRESETS])),
+        _field(f"{t['from']} – {t['to']}", dcc.DatePickerRange(
+            id="stats-dates", start_date=query.get("from"), end_date=query.get("to"),
+            display_format="YYYY-MM-DD", first_day_of_week=1)),
+        _field(t["channels"], dcc.Dropdown(id="stats-channels", multi=True, value=_ids(query.get("channels")),
+                                           placeholder=t["all_channels"], options=[])),
+        _field(t["agents"], dcc.Dropdown(id="stats-agents", multi=True, value=_ids(query.get("agents")),
+                                         placeholder=t["all_agents"], options=[])),
+        _field(t["granularity"], dcc.RadioItems(
+            id="stats-granularity", value=granularity or ("hour" if preset in ("today", "yesterday") else "day"),
+            options=[{"label": t[g], "value": g} for g in GRANULARITIES], inline=True)),
+    ])
+
+
+def _table(table_id: str, columns: list[tuple[str, str]], page_size: int = 15) -> Any:
+    return dash_table.DataTable(  # type: ignore[attr-defined]  # generated component class
+        id=table_id, columns=[{"name": name, "id": key} for key, name in columns], data=[], page_size=page_size,
+        sort_action="native", style_table={"overflowX": "auto"}, cell_selectable=True,
+        style_cell={"fontFamily": "inherit", "fontSize": "14px", "textAlign": "left", "padding": "4px 8px"},
+        style_header={"fontWeight": "600"})
+
+
+def exports(t: dict[str, str]) -> html.Section:
+    groups = []
+    for dataset, formats in EXPORTS:
+        buttons = [html.Button(fmt.upper(), id={"type": "stats-export", "target": f"{dataset}.{fmt}"},
+                               className="stats-export-button", n_clicks=0) for fmt in formats]
+        groups.append(html.Div([html.Span(t["per_chat" if dataset == "chats" else "aggregate"] + ":"), *buttons],
+                               className="stats-export-group"))
+    return html.Section(className="stats-exports", children=[
+        html.H2(t["exports"]), html.Div(id="stats-export-rows", className="stats-muted"), *groups,
+        html.Div(id="stats-export-status", role="status", children=[
+            html.Progress(id="stats-export-progress", max=100, className="stats-hidden"),
+            html.Span(id="stats-export-message")]),
+        dcc.Store(id="stats-export-query"),
+        dcc.Store(id="stats-export-texts", data={key: t[f"export_{key}"] for key in ("preparing", "done", "failed")}),
+    ])
+
+
+def overview(t: dict[str, str]) -> html.Div:
+    charts = [dcc.Loading(dcc.Graph(id=chart, config=GRAPH_CONFIG), type="dot") for chart in CHARTS]
+    return html.Div([
+        html.Div(id="stats-kpis", className="stats-kpis"),
+        html.Div(className="stats-tiles", children=[
+            html.Div(id="stats-tiles", className="stats-tile-texts"),
+            dcc.Graph(id="stats-per-month", config={"displayModeBar": False}, className="stats-tile-chart")]),
+        html.Div(charts, className="stats-charts"),
+        html.Section(className="stats-drill", children=[
+            html.H2(t["drill_title"]), html.P(t["drill_hint"], id="stats-drill-summary", className="stats-muted"),
+            _table("stats-drill-table", [("time", t["time"]), ("channel", t["channel"]), ("agent", t["agent"]),
+                                         ("visitor", t["visitor"]), ("outcome", t["outcome"]),
+                                         ("wait", t["wait"]), ("rating", t["rating"])]),
+            html.Div(id="stats-transcript", className="stats-transcript", role="region",
+                     **{"aria-label": t["transcript"]}),
+        ]),
+        html.Section([html.H2(t["agent_table"]), _table("stats-agent-table", [
+            ("agent", t["agent"]), ("chats", t["chats"]), ("handle", t["handle"]),
+            ("first_response", t["first_response"]), ("rating", t["rating"]), ("transfers", t["transfers"])])]),
+        html.Section([html.H2(t["summary_table"]), _table("stats-summary-table", [])]),
+        exports(t),
+    ])
+
+
+def staffing(t: dict[str, str]) -> html.Div:
+    return html.Div(className="stats-staffing", children=[
+        html.P(t["staffing_hint"], className="stats-muted"),
+        html.Div(className="stats-filters", children=[
+            _field(t["channel_single"], dcc.Dropdown(id="stats-plan-channel", clearable=False, options=[])),
+            _field(t["target_level"], dcc.Input(id="stats-plan-level", type="number", min=1, max=99, step=1,
+                                                value=80, debounce=True)),
+            _field(t["target_seconds"], dcc.Input(id="stats-plan-seconds", type="number", min=1, max=3600,
+                                                  step=1, value=60, debounce=True)),
+        ]),
+        dcc.Loading(dcc.Graph(id="stats-plan-graph", config=GRAPH_CONFIG), type="dot"),
+        _table("stats-plan-table", [
+            ("slot", t["hour_of_week"]), ("arrivals", t["arrivals"]), ("handle", t["handle"]),
+            ("needed", t["needed"]), ("expected_wait", t["expected_wait"]), ("present", t["present"]),
+            ("active", t["active"]), ("wait_as_staffed", t["wait_as_staffed"])], page_size=24),
+    ])
+
+
+def page(t: dict[str, str], language: str, query: dict[str, str], has_data: bool) -> html.Div:
+    return html.Div(id="statistics", className="stats-page", lang=language, children=[
+        dcc.Location(id="stats-url", refresh=False),
+        dcc.Store(id="stats-first-data", data=has_data),
+        dcc.Interval(id="stats-fresh-tick", interval=10_000),
+        html.Div(className="stats-head", children=[
+            html.H1(t["title"]), html.Span(id="stats-freshness", className="stats-freshness", role="status")]),
+        filter_bar(t, query),
+        html.Div(id="stats-no-data", className="stats-notice"),
+        dcc.Tabs(id="stats-tab", value="overview", children=[
+            dcc.Tab(label=t["overview"], value="overview", children=overview(t)),
+            dcc.Tab(label=t["staffing"], value="staffing", children=staffing(t)),
+        ]),
+    ])

@@ -1,0 +1,125 @@
+"""Query results -> components: KPI cards with their change, tiles, table rows, transcript, freshness."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dash import html
+
+from analytics.queries import KPI_NAMES
+from analytics.staffing import PlanHour
+from pages._statistics_texts import duration
+
+SECONDS_KPIS = ("avg_wait", "p90_wait", "avg_handle", "avg_first_response")
+PERCENT_KPIS = ("answered_pct", "service_level")
+LOWER_IS_BETTER = ("missed", "avg_wait", "p90_wait", "avg_handle", "avg_first_response")
+
+
+def kpi_value(name: str, value: float | None, language: str) -> str:
+    if value is None:
+        return "–"
+    if name in SECONDS_KPIS:
+        return duration(value, language)
+    if name in PERCENT_KPIS:
+        return f"{value:.1f} %"
+    if name in ("avg_rating", "chats_per_agent"):
+        return f"{value:.1f}"
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+def kpi_change(name: str, now: float | None, before: float | None, t: dict[str, str]) -> html.Span:
+    """Percentage points for percentages, a relative change for everything else; coloured good or bad."""
+    if now is None or before is None or (before == 0 and name not in PERCENT_KPIS):
+        return html.Span(t["no_previous"], className="stats-change")
+    delta = now - before
+    text = f"{delta:+.1f} pp" if name in PERCENT_KPIS else f"{100 * delta / before:+.1f} %"
+    better = delta < 0 if name in LOWER_IS_BETTER else delta > 0
+    tone = "flat" if abs(delta) < 1e-9 else "good" if better else "bad"
+    return html.Span(f"{text} {t['vs_previous']}", className=f"stats-change stats-{tone}")
+
+
+def kpi_cards(now: dict[str, float | None], before: dict[str, float | None], t: dict[str, str],
+              language: str) -> list[html.Div]:
+    return [html.Div(className="stats-kpi", id=f"kpi-{name}", children=[
+        html.Div(t[name], className="stats-kpi-label"),
+        html.Div(kpi_value(name, now[name], language), className="stats-kpi-value"),
+        kpi_change(name, now[name], before[name], t),
+    ]) for name in KPI_NAMES]
+
+
+def tile_texts(tiles: dict[str, Any], t: dict[str, str]) -> list[html.Div]:
+    busiest, best = tiles["busiest_hour"], tiles["best_agent"]
+    busiest_text = "–" if busiest is None else f"{busiest['hour']:02d}:00–{(busiest['hour'] + 1) % 24:02d}:00"
+    busiest_note = "" if busiest is None else f"{busiest['chats']} {t['chats_lower']}"
+    best_text = t["no_best_agent"] if best is None else best["agent"]
+    best_note = "" if best is None else f"★ {best['avg_rating']:.2f} ({best['ratings']} {t['ratings_count']})"
+    return [
+        html.Div([html.Div(t["busiest_hour"], className="stats-kpi-label"),
+                  html.Div(busiest_text, className="stats-kpi-value"), html.Div(busiest_note)], className="stats-tile"),
+        html.Div([html.Div(t["best_agent"], className="stats-kpi-label"),
+                  html.Div(best_text, className="stats-kpi-value"), html.Div(best_note)], className="stats-tile"),
+    ]
+
+
+def agent_rows(agents: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    return [{"id": a["agent_id"], "agent": a["agent"], "chats": a["chats"],
+             "handle": duration(a["avg_handle"], language),
+             "first_response": duration(a["avg_first_response"], language),
+             "rating": "–" if a["avg_rating"] is None else f"{a['avg_rating']:.2f} ({a['ratings']})",
+             "transfers": a["transfers"]} for a in agents]
+
+
+def summary_table(rows: list[dict[str, Any]], granularity: str) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    if not rows:
+        return [], []
+    shape = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m"}[granularity]
+    columns = [{"name": key, "id": key} for key in rows[0]]
+    data = [{**row, "period": row["period"].strftime(shape)} for row in rows]
+    return columns, data
+
+
+def drill_rows(listed: list[dict[str, Any]], t: dict[str, str], language: str) -> list[dict[str, Any]]:
+    return [{"id": r["chat_id"], "time": r["requested_local"].strftime("%Y-%m-%d %H:%M"), "channel": r["channel"],
+             "agent": r["agent"], "visitor": r["visitor"], "outcome": t[r["outcome"]],
+             "wait": duration(r["wait_seconds"], language), "rating": "★" * (r["rating"] or 0)} for r in listed]
+
+
+def transcript(found: dict[str, Any] | None, t: dict[str, str], language: str) -> list[Any]:
+    if found is None:
+        return [html.P(t["no_chat"])]
+    chat = found["chat"]
+    head = (f"#{chat['chat_id']} · {chat['channel']} · {chat['agent'] or '–'} · "
+            f"{chat['requested_local']:%Y-%m-%d %H:%M} · {t[chat['outcome']]}")
+    lines = []
+    for message in found["messages"]:
+        side = message["side"]
+        who = message["author"] if side == "agent" else t.get(f"{side}_side", side)
+        text = message["body"] or message["system_event"] or ""
+        lines.append(html.Li(className=f"stats-msg stats-msg-{side}", children=[
+            html.Span(f"{message['sent_at']:%H:%M:%S} {who}", className="stats-msg-who"), html.Span(text)]))
+    extra = []
+    if chat["rating"]:
+        extra.append(html.P(f"{'★' * chat['rating']} {chat['rating_comment'] or ''}"))
+    return [html.H3(f"{t['transcript']} {head}"), html.Ol(lines, className="stats-msgs"), *extra]
+
+
+def plan_rows(hours: list[PlanHour], t: dict[str, str], language: str) -> list[dict[str, Any]]:
+    return [{"slot": f"{t[f'weekday_{h.weekday}']} {h.hour:02d}:00", "arrivals": round(h.arrivals_per_hour, 2),
+             "handle": duration(h.handle_seconds, language), "needed": h.needed,
+             "expected_wait": duration(h.expected_wait, language), "present": round(h.present, 1),
+             "active": round(h.active, 1), "wait_as_staffed": duration(h.wait_as_staffed, language)}
+            for h in hours if h.arrivals_per_hour or h.present]
+
+
+def freshness(loaded_at: str | None, checked_at: datetime | None, now: datetime, t: dict[str, str],
+              language: str) -> str:
+    if loaded_at is None:
+        return ""
+    loaded = datetime.fromisoformat(loaded_at).replace(tzinfo=now.tzinfo)
+    text = t["freshness"].format(at=f"{loaded:%Y-%m-%d %H:%M:%S} UTC",
+                                 ago=duration(max(0.0, (now - loaded).total_seconds()), language))
+    if checked_at is not None and checked_at > loaded:
+        text += ", " + t["freshness_checked"].format(ago=duration(max(0.0, (now - checked_at).total_seconds()),
+                                                                   language))
+    return text

@@ -1,0 +1,198 @@
+"""/statistics: history from the DuckDB snapshot — KPIs, charts, drill-down to transcripts, exports, staffing.
+
+Callbacks are thin: check the role on the server, turn the controls into URL-shaped parameters, ask
+`_statistics_data` (which runs DuckDB off the gevent loop), and render. Filters live in the URL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
+
+from analytics.drilldown import Drill
+from analytics.snapshot import Paths
+from pages import _statistics_data as data
+from pages import _statistics_figures as figures
+from pages import _statistics_render as render
+from pages._auth import STATISTICS_ROLES, current_viewer, require_viewer, services
+from pages._statistics_layout import CHARTS, page
+from pages._statistics_texts import texts
+
+dash.register_page(__name__, path="/statistics", title="Statistics")
+
+FILTERS = [Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"),
+           Input("stats-channels", "value"), Input("stats-agents", "value"), Input("stats-granularity", "value")]
+
+
+def layout(**query: str) -> Any:
+    viewer = current_viewer()
+    language = viewer.language if viewer else "en"
+    has_data = Paths(services().config.data_dir).pointer.exists()  # a file check, no database
+    return page(texts(language), language, query, has_data)
+
+
+def _allowed() -> tuple[Any, str, dict[str, str]]:
+    viewer = require_viewer(*STATISTICS_ROLES)
+    return services().config.data_dir, viewer.language, texts(viewer.language)
+
+
+@callback(Output("stats-channels", "options"), Output("stats-agents", "options"),
+          Output("stats-plan-channel", "options"), Output("stats-plan-channel", "value"),
+          Input("stats-url", "pathname"))
+def load_options(_path: str) -> tuple[Any, ...]:
+    data_dir, _, _ = _allowed()
+    found = data.options(data_dir, "custom") or {"channels": [], "agents": []}
+    channels = [{"label": c["name"], "value": c["id"]} for c in found["channels"]]
+    agents = [{"label": a["name"], "value": a["id"]} for a in found["agents"]]
+    return channels, agents, channels, channels[0]["value"] if channels else None
+
+
+@callback(Output("stats-preset", "value"), Output("stats-dates", "start_date"), Output("stats-dates", "end_date"),
+          Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"))
+def sync_dates(preset: str, start: str | None, end: str | None) -> tuple[Any, ...]:
+    """Choosing a preset fills the dates; editing the dates makes the period custom."""
+    data_dir, _, _ = _allowed()
+    if ctx.triggered_id == "stats-dates" and start and end:
+        return "custom", no_update, no_update
+    if preset == "custom":
+        return no_update, no_update, no_update
+    found = data.options(data_dir, preset)
+    return no_update, *(found["range"] if found else (no_update, no_update))
+
+
+@callback(Output("stats-url", "search"), Output("stats-export-query", "data"), *FILTERS)
+def keep_in_url(*controls: Any) -> tuple[str, str]:
+    require_viewer(*STATISTICS_ROLES)
+    query = urlencode({k: v for k, v in data.params_of(*controls).items() if v})
+    return "?" + query, query
+
+
+@callback(Output("stats-kpis", "children"), Output("stats-tiles", "children"), Output("stats-per-month", "figure"),
+          *[Output(chart, "figure") for chart in CHARTS], Output("stats-agent-table", "data"),
+          Output("stats-summary-table", "columns"), Output("stats-summary-table", "data"),
+          Output("stats-export-rows", "children"), Output("stats-no-data", "children"), *FILTERS,
+          Input("stats-first-data", "data"))
+def show_overview(*controls: Any) -> tuple[Any, ...]:
+    """Everything on the overview tab; runs again once when the first load is published."""
+    data_dir, language, t = _allowed()
+    controls = controls[:-1]
+    found = data.overview(data_dir, data.params_of(*controls))
+    if found is None:
+        return (no_update,) * 13 + (t["no_data"],)
+    summary_columns, summary_rows = render.summary_table(found["summary"], found["filters"].granularity)
+    return (
+        render.kpi_cards(found["kpis"], found["previous"], t, language),
+        render.tile_texts(found["tiles"], t), figures.per_month(found["tiles"]["per_month"], t),
+        figures.volume(found["volume"], t), figures.wait_distribution(found["wait"], t),
+        figures.service_level(found["service_level"], t), figures.heatmap(found["heatmap"], t),
+        figures.outcomes(found["outcomes"], t), figures.ratings(found["ratings"], t),
+        render.agent_rows(found["agents"], language), summary_columns, summary_rows,
+        t["export_rows"].format(count=found["kpis"]["chats"]), "",
+    )
+
+
+@callback(Output("stats-freshness", "children"), Output("stats-first-data", "data"),
+          Input("stats-fresh-tick", "n_intervals"), State("stats-first-data", "data"))
+def show_freshness(_tick: int | None, had_data: bool | None) -> tuple[str, Any]:
+    data_dir, language, t = _allowed()
+    fresh, loaded = data.freshness(data_dir), data.loaded_at(data_dir)
+    text = render.freshness(loaded, fresh["checked_at"], fresh["now"], t, language)
+    return text, True if loaded and not had_data else no_update
+
+
+@callback(Output("stats-drill-table", "data"), Output("stats-drill-summary", "children"),
+          Output("stats-drill-table", "active_cell"), Output("stats-transcript", "children"),
+          *[Input(chart, "clickData") for chart in CHARTS], Input("stats-agent-table", "active_cell"),
+          *[State(i.component_id, i.component_property) for i in FILTERS], prevent_initial_call=True)
+def drill_down(*args: Any) -> tuple[Any, ...]:
+    """A clicked bar, heatmap cell or agent row -> exactly the chats it counted."""
+    data_dir, language, t = _allowed()
+    clicks, agent_cell, controls = args[:len(CHARTS)], args[len(CHARTS)], args[len(CHARTS) + 1:]
+    trigger = ctx.triggered_id
+    if trigger == "stats-agent-table":
+        if not agent_cell or agent_cell.get("row_id") is None:
+            return (no_update,) * 4
+        drill = Drill(agent_id=int(agent_cell["row_id"]))
+    else:
+        click = clicks[CHARTS.index(str(trigger))]
+        if not click or not click.get("points"):
+            return (no_update,) * 4
+        drill = Drill.from_dict(json.loads(click["points"][0]["customdata"]))
+    total, listed = data.drill_list(data_dir, data.params_of(*controls), drill)
+    summary = t["drill_count"].format(total=total)
+    if total > len(listed):
+        summary += " " + t["drill_shown"].format(shown=len(listed))
+    return render.drill_rows(listed, t, language), summary, None, []
+
+
+@callback(Output("stats-transcript", "children", allow_duplicate=True), Input("stats-drill-table", "active_cell"),
+          prevent_initial_call=True)
+def show_transcript(cell: dict[str, Any] | None) -> Any:
+    data_dir, language, t = _allowed()
+    if not cell or cell.get("row_id") is None:
+        return no_update
+    return render.transcript(data.chat_transcript(data_dir, int(cell["row_id"])), t, language)
+
+
+@callback(Output("stats-plan-graph", "figure"), Output("stats-plan-table", "data"),
+          Input("stats-tab", "value"), Input("stats-plan-channel", "value"), Input("stats-plan-level", "value"),
+          Input("stats-plan-seconds", "value"), *FILTERS)
+def show_staffing(tab: str, channel_id: int | None, level: float | None, seconds: float | None,
+                  *controls: Any) -> tuple[Any, ...]:
+    data_dir, language, t = _allowed()
+    if tab != "staffing" or channel_id is None or not level or not seconds or not 0 < level < 100:
+        return no_update, no_update
+    found = data.staffing(data_dir, data.params_of(*controls), int(channel_id), float(level) / 100, float(seconds))
+    if found is None:
+        return no_update, no_update
+    _, hours = found
+    return figures.staffing(hours, t, language), render.plan_rows(hours, t, language)
+
+
+clientside_callback(
+    """
+    async function (clicks, query, text) {
+        const trigger = dash_clientside.callback_context.triggered_id;
+        if (!trigger || !clicks.some(Boolean)) { return dash_clientside.no_update; }
+        const bar = (props) => dash_clientside.set_props("stats-export-progress", props);
+        bar({className: "", value: null});
+        dash_clientside.set_props("stats-export-message", {children: text.preparing});
+        const response = await fetch("/statistics/export/" + trigger.target + "?" + (query || ""),
+                                     {credentials: "same-origin"});
+        if (!response.ok) {
+            bar({className: "stats-hidden"});
+            return text.failed.replace("{status}", response.status);
+        }
+        const total = Number(response.headers.get("Content-Length")) || 0;
+        const reader = response.body.getReader();
+        const chunks = [];
+        let received = 0;
+        for (;;) {
+            const part = await reader.read();
+            if (part.done) { break; }
+            chunks.push(part.value);
+            received += part.value.length;
+            if (total) { bar({value: Math.round(100 * received / total)}); }
+        }
+        const found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        const name = found ? found[1] : trigger.target;
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob(chunks, {type: response.headers.get("Content-Type") || ""}));
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+        bar({className: "stats-hidden", value: 100});
+        return text.done.replace("{name}", name);
+    }
+    """,
+    Output("stats-export-message", "children"),
+    Input({"type": "stats-export", "target": ALL}, "n_clicks"),
+    State("stats-export-query", "data"), State("stats-export-texts", "data"),
+    prevent_initial_call=True,
+)

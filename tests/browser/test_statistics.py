@@ -1,0 +1,99 @@
+"""The statistics page as a manager uses it: filter, click a chart, read the chats behind it, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.conftest import sign_in
+from tests.server import ServerProcess
+
+
+def open_statistics(page: Page, server: ServerProcess) -> None:
+    sign_in(page, server.url, "manager", next_path="/statistics")
+    for _ in range(30):  # the server's first load runs right after start; the page says when it is ready
+        if page.locator("#kpi-chats .stats-kpi-value").count():
+            return
+        expect(page.locator("#stats-no-data, #kpi-chats").first).to_be_visible()
+        page.wait_for_timeout(1000)
+        page.reload()
+    expect(page.locator("#kpi-chats .stats-kpi-value")).to_be_visible()
+
+
+def kpi(page: Page, name: str) -> int:
+    return int(re.sub(r"\D", "", page.locator(f"#kpi-{name} .stats-kpi-value").inner_text()))
+
+
+def choose(page: Page, dropdown: str, option: str) -> None:
+    page.locator(f"#{dropdown}").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def click_bar(page: Page, chart: str, index: int) -> None:
+    bar = page.locator(f"#{chart} g.point path").nth(index)
+    box = bar.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_filter_drill_down_to_a_transcript_and_export(
+    demo_server: ServerProcess, new_context: Callable[..., BrowserContext]
+) -> None:
+    page = new_context(accept_downloads=True).new_page()
+    open_statistics(page, demo_server)
+    expect(page.locator("#stats-freshness")).to_contain_text("Data updated")
+
+    choose(page, "stats-preset", "Last 30 days")
+    expect(page).to_have_url(re.compile(r"preset=last_30_days"))
+    choose(page, "stats-channels", "Support")
+    expect(page).to_have_url(re.compile(r"channels=\d+"))
+    expect(page.locator("#stats-volume g.point path")).not_to_have_count(0)
+    expect(page.locator("#stats-volume .legendtext")).to_have_text(["Support"])
+    chats, missed = kpi(page, "chats"), kpi(page, "missed")
+    assert 0 < missed < chats
+
+    # Outcomes are sorted by count: answered, then missed in the queue. Its bar lists exactly the missed chats.
+    click_bar(page, "stats-outcomes", 1)
+    expect(page.locator("#stats-drill-summary")).to_have_text(re.compile(rf"^{missed} chats"))
+    rows = page.locator("#stats-drill-table tbody tr").filter(has=page.locator("td"))
+    expect(rows.first).to_contain_text("Missed in queue")
+
+    click_bar(page, "stats-volume", 0)  # the first day: the drill list changes to that day's Support chats
+    expect(page.locator("#stats-drill-table td").filter(has_text="Support").first).to_be_visible()
+    page.locator("#stats-drill-table td[data-dash-column='visitor']").first.click()
+    transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript.get_by_role("heading")).to_contain_text("Support")
+    expect(transcript.locator("li")).not_to_have_count(0)
+
+    with page.expect_download() as waiting:
+        page.locator("#stats-exports, .stats-exports").get_by_role("button", name="CSV").first.click()
+    download = waiting.value
+    assert re.fullmatch(r"chats_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    path = download.path()
+    assert path is not None
+    with open(path, encoding="utf-8-sig", newline="") as exported:
+        rows_out = list(csv.DictReader(exported))
+    assert len(rows_out) == chats
+    assert {row["channel"] for row in rows_out} == {"Support"}
+    expect(page.locator("#stats-export-message")).to_contain_text("Downloaded")
+
+    with page.expect_download() as waiting:
+        page.locator(".stats-exports").get_by_role("button", name="XLSX").last.click()
+    assert waiting.value.suggested_filename.endswith(".xlsx")
+
+
+def test_agents_cannot_open_statistics_or_exports(
+    demo_server: ServerProcess, new_context: Callable[..., BrowserContext]
+) -> None:
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, demo_server.url, "agent1")
+    assert context.request.get(f"{demo_server.url}/statistics").status == 403
+    refused = context.request.get(f"{demo_server.url}/statistics/export/chats.csv?preset=last_7_days")
+    assert refused.status == 403
+    assert "forbidden" in io.StringIO(refused.text()).read()
