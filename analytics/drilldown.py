@@ -83,7 +83,7 @@ def chat_list(cur: duckdb.DuckDBPyConnection, f: Filters, drill: Drill,
     where, params = f.where()
     extra, extra_params = drill.where(f)
     condition = f"{where} AND {extra}"
-    total_row = cur.execute(f"SELECT count(*) {FROM} WHERE {condition}", params + extra_params).fetchone()
+    total_row = cur.execute(f"SELECT count(*) {FROM} WHERE {condition}", params + extra_params).fetchall()[0]
     listed = rows(cur, f"""SELECT c.chat_id, c.requested_local, ch.name AS channel,
             coalesce(a.display_name, '') AS agent, coalesce(c.visitor_name, c.contact, '') AS visitor,
             c.outcome, c.wait_seconds, c.handle_seconds, c.rating

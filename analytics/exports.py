@@ -75,7 +75,7 @@ def chats_sql(f: Filters, select: str) -> tuple[str, list[Any]]:
 
 def count_chats(cur: duckdb.DuckDBPyConnection, f: Filters) -> int:
     where, params = f.where()
-    row = cur.execute(f"SELECT count(*) {FROM} WHERE {where}", params).fetchone()
+    row = cur.execute(f"SELECT count(*) {FROM} WHERE {where}", params).fetchall()[0]
     return int(row[0]) if row else 0
 
 

@@ -43,6 +43,8 @@ KPI_NAMES = ("chats", "answered_pct", "missed", "avg_wait", "p90_wait", "service
 
 
 def rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """All rows as dicts. Results are always read to the end: DuckDB refuses new work on a cursor
+    while a result is half read (so `fetchone()` is never used on reader cursors)."""
     result = cur.execute(sql, params)
     names = [d[0] for d in result.description or []]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
@@ -157,10 +159,10 @@ def options(cur: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
 
 def reporting_zone(cur: duckdb.DuckDBPyConnection) -> str:
     """The time zone that 'today' is counted in: the channels' most common one."""
-    row = cur.execute("SELECT mode(time_zone) FROM channels WHERE NOT is_deleted").fetchone()
+    row = cur.execute("SELECT mode(time_zone) FROM channels WHERE NOT is_deleted").fetchall()[0]
     return str(row[0]) if row and row[0] else "UTC"
 
 
 def loaded_at(cur: duckdb.DuckDBPyConnection) -> str | None:
-    row = cur.execute("SELECT value FROM etl_state WHERE key = 'loaded_at'").fetchone()
-    return None if row is None else str(row[0])
+    found = cur.execute("SELECT value FROM etl_state WHERE key = 'loaded_at'").fetchall()
+    return str(found[0][0]) if found else None

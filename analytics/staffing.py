@@ -50,7 +50,7 @@ def _load(cur: duckdb.DuckDBPyConnection, channel_id: int, low: datetime, high: 
             avg(handle_seconds) FILTER (WHERE outcome = 'answered') AS handle
         FROM chats WHERE channel_id = ? AND requested_local >= ? AND requested_local < ? GROUP BY ALL""", params)
     overall = cur.execute("""SELECT avg(handle_seconds) FROM chats WHERE channel_id = ? AND requested_local >= ?
-        AND requested_local < ? AND outcome = 'answered'""", params).fetchone()
+        AND requested_local < ? AND outcome = 'answered'""", params).fetchall()[0]
     present = rows(cur, """
         WITH zone AS (SELECT time_zone FROM channels WHERE channel_id = ?),
         spans AS (SELECT timezone((SELECT time_zone FROM zone), CAST(p.started_at AS TIMESTAMPTZ)) AS s,

@@ -8,7 +8,7 @@
     en: {
       ended: "Ended", transferred_away: "Transferred", unread: "unread", typing: "Visitor is typing…",
       listening: "You are listening in; you cannot write to the visitor.",
-      former: "You transferred this chat; you are listening in.",
+      former: "Another agent now handles this chat; you are listening in.",
       transfer_to_me: "{name} wants to transfer this chat to you.",
       transfer_from_me: "Waiting for {name} to accept the transfer.", someone: "an agent",
       whisper: "Whisper from {name}", read: "Read", visitor: "Visitor", system: "System",
@@ -24,7 +24,7 @@
     sv: {
       ended: "Avslutad", transferred_away: "Överförd", unread: "olästa", typing: "Besökaren skriver…",
       listening: "Du lyssnar; du kan inte skriva till besökaren.",
-      former: "Du överförde chatten; du lyssnar.",
+      former: "En annan handläggare har nu chatten; du lyssnar.",
       transfer_to_me: "{name} vill överföra chatten till dig.",
       transfer_from_me: "Väntar på att {name} ska acceptera överföringen.", someone: "en handläggare",
       whisper: "Viskning från {name}", read: "Läst", visitor: "Besökare", system: "System",
@@ -40,6 +40,7 @@
   };
 
   const lastProps = new Map();
+  const others = new Map();  // summaries of chats I only read (listening in), fetched once
   let typingTimer = null;
   let typingActive = false;
 
@@ -124,10 +125,35 @@
     return h("Div", { className: "msg msg-" + (data.system_event ? "system" : data.author), "data-seq": String(frame.seq) }, children);
   }
 
+  /* A chat I only listen to is not in my list: its status follows its own events. */
+  function summaryOf(id, chat) {
+    const mine = rt().my.get(id);
+    if (mine) { return mine; }
+    const known = others.get(id);
+    if (!known) { return null; }
+    let status = known.status;
+    let agentId = known.agent_id;
+    chat.events.forEach(function (frame) {
+      if (frame.seq <= (known.last_seq || 0)) { return; }
+      if (frame.event === "status") { status = frame.data.status; }
+      if (frame.event === "assigned") { agentId = frame.data.agent_id; if (status === "in_queue") { status = "customer_last"; } }
+    });
+    return Object.assign({}, known, { status: status, agent_id: agentId });
+  }
+
+  function fetchSummary(id) {
+    if (rt().my.has(id) || others.has(id)) { return; }
+    fetch("/api/v1/sessions/" + id, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (body.session) { others.set(id, body.session); render(); } else { showError(body.error); }
+      });
+  }
+
   function renderConversation() {
     const id = rt().openId;
-    const summary = id ? rt().my.get(id) : null;
     const chat = id ? rt().chats.get(id) : null;
+    const summary = chat ? summaryOf(id, chat) : null;
     setProps("ws-empty", { hidden: !!chat });
     setProps("ws-conversation", { hidden: !chat });
     if (!chat) { return; }
@@ -139,8 +165,11 @@
     ["ws-end", "ws-transfer-open", "ws-request-open"].forEach(function (button) { setProps(button, { hidden: !writable }); });
     setProps("ws-allow-upload", { hidden: !writable || uploadAllowed });
     setProps("ws-composer-area", { hidden: !writable });
-    const listening = !writable && rt().isActive(summary || { status: "customer_last" });
+    const listening = !writable && rt().isActive(summary);
     setProps("ws-listening-note", { hidden: !listening, children: summary && summary.former ? t("former") : t("listening") });
+    const rights = summary ? rt().channels.get(summary.channel_id) : null;
+    setProps("ws-supervise", { hidden: !listening || !rights || !(rights.can_listen || rights.is_manager) });
+    setProps("ws-take-over", { hidden: !listening || !rights || !rights.is_manager });
     renderTransferBanner(id);
     setProps("ws-messages", { children: chat.events.filter(function (f) { return f.event === "message"; })
       .map(function (f) { return messageLine(f, chat, summary); }) });
@@ -183,6 +212,7 @@
     rt().openId = sessionId;
     sessionStorage.setItem("ws-open", String(sessionId));
     rt().follow(sessionId, listening);
+    fetchSummary(sessionId);
     window.dash_clientside.set_props("ws-open-session", { data: sessionId });  // a Store has no DOM node
     showError(null);
     render();
@@ -205,6 +235,15 @@
       lastProps.delete("ws-composer");
       setProps("ws-composer", { value: text });
     });
+  }
+
+  function sendWhisper() {
+    const box = document.getElementById("ws-whisper");
+    const text = box ? box.value.trim() : "";
+    if (!text || !rt().openId) { return; }
+    lastProps.delete("ws-whisper");
+    setProps("ws-whisper", { value: "" });
+    rt().sendMessage(rt().openId, text, "whisper").then(function () { showError(null); }, showError);
   }
 
   function stopTyping() {
@@ -239,6 +278,8 @@
       case "ws-accept": act({ type: "transfer_accept", session_id: id }); break;
       case "ws-reject": act({ type: "transfer_reject", session_id: id }); break;
       case "ws-cancel-transfer": act({ type: "transfer_cancel", session_id: id }); break;
+      case "ws-take-over": act({ type: "take_over", session_id: id }); break;
+      case "ws-whisper-send": sendWhisper(); break;
       default: break;
     }
   });

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from chat.access import Need, access_session_for_agent, access_session_for_visitor
 from chat.actions.availability import channel_is_available
 from chat.actions.errors import ActionError, not_found
+from chat.actions.feed import session_summary
 from chat.actions.requests import RequestForm, do_create_request, do_leave_request, do_link_contact
 from chat.actions.sessions import PrechatForm, do_start_session, queue_position
 from chat.auth import current_user_id
@@ -156,6 +157,14 @@ def widget_config(channel_id: int) -> Any:
 def me() -> Any:
     with services().db.read() as db:
         return ok(**agent_snapshot(db, _staff_user(db)))
+
+
+@api.get("/sessions/<int:session_id>")
+@handles_errors
+def session_for_staff(session_id: int) -> Any:
+    with services().db.read() as db:
+        chat = access_session_for_agent(db, _staff_user(db), session_id, Need.READ)
+        return ok(session=session_summary(chat))
 
 
 @api.get("/sessions/<int:session_id>/events")

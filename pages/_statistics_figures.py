@@ -35,7 +35,7 @@ def volume(rows: list[dict[str, Any]], t: dict[str, str]) -> go.Figure:
         figure.add_bar(x=[r["period"] for r in mine], y=[r["chats"] for r in mine], name=name,
                        marker_color=COLORS[index % len(COLORS)],
                        customdata=[drill(period=r["period"].isoformat(), channel_id=channel_id) for r in mine])
-    figure.update_layout(barmode="stack", yaxis_title=t["chats"])
+    figure.update_layout(barmode="stack", yaxis_title=t["chats"], showlegend=True)
     return figure
 
 

@@ -96,6 +96,12 @@ def middle_pane(t: dict[str, str]) -> html.Section:
             html.Div(id="ws-messages", role="log", className="ws-messages", **{"aria-live": "polite"}),
             html.Div(id="ws-peek", className="ws-peek", **{"aria-live": "polite"}),
             html.P(id="ws-listening-note", hidden=True, className="muted"),
+            html.Div(id="ws-supervise", hidden=True, className="ws-panel", children=[
+                html.Label(t["whisper_label"], htmlFor="ws-whisper"),
+                dcc.Textarea(id="ws-whisper", value="", maxLength=1024, className="ws-composer-input"),
+                _button(t["send_whisper"], "ws-whisper-send", kind="primary"),
+                _button(t["take_over"], "ws-take-over", hidden=True),
+            ]),
             html.Div(id="ws-composer-area", className="ws-composer", children=[
                 html.Label(t["message"], htmlFor="ws-composer"),
                 dcc.Textarea(id="ws-composer", value="", maxLength=1024, className="ws-composer-input"),

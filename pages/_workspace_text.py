@@ -23,6 +23,8 @@ WORKSPACE_TEXT: dict[str, dict[str, str]] = {
         "nobody_present": "No other agent with Can respond is Present in this channel.",
         "transfer_sent": "Transfer requested; waiting for an answer.",
         "no_matches": "No matching contact.",
+        "whisper_label": "Whisper to the agent (the visitor never sees it)", "send_whisper": "Send whisper",
+        "take_over": "Take over",
     },
     "sv": {
         "my_chats": "Mina chattar", "in_queue": "I kö", "get_next": "Hämta nästa i kön",
@@ -44,6 +46,8 @@ WORKSPACE_TEXT: dict[str, dict[str, str]] = {
         "nobody_present": "Ingen annan handläggare med Kan svara är närvarande i kanalen.",
         "transfer_sent": "Överföring begärd; väntar på svar.",
         "no_matches": "Ingen matchande kontakt.",
+        "whisper_label": "Viska till handläggaren (besökaren ser det aldrig)", "send_whisper": "Skicka viskning",
+        "take_over": "Ta över",
     },
 }
 

@@ -42,8 +42,8 @@ def _allowed() -> tuple[Any, str, dict[str, str]]:
 
 @callback(Output("stats-channels", "options"), Output("stats-agents", "options"),
           Output("stats-plan-channel", "options"), Output("stats-plan-channel", "value"),
-          Input("stats-url", "pathname"))
-def load_options(_path: str) -> tuple[Any, ...]:
+          Input("stats-url", "pathname"), Input("stats-first-data", "data"))
+def load_options(_path: str, _has_data: bool | None) -> tuple[Any, ...]:
     data_dir, _, _ = _allowed()
     found = data.options(data_dir, "custom") or {"channels": [], "agents": []}
     channels = [{"label": c["name"], "value": c["id"]} for c in found["channels"]]

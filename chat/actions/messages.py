@@ -8,11 +8,12 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from chat.actions.errors import invalid_input, invalid_state
-from chat.actions.feed import add_message, append_session_event
+from chat.actions.feed import add_message, append_agent_event, append_session_event, session_summary
 from chat.actions.sessions import do_reopen
 from chat.bus import Bus, session_topic
 from chat.models import (
     ACTIVE_STATUSES,
+    AuditEntry,
     AuthorKind,
     ChatSession,
     Message,
@@ -55,8 +56,16 @@ def do_send_visitor_message(db: Session, chat: ChatSession, text: str, client_ms
         raise invalid_state("This chat is closed; please start a new one.")
     message = add_message(db, chat, author_kind=AuthorKind.VISITOR, body=text, client_msg_id=client_msg_id)
     if chat.status in ACTIVE_STATUSES:
-        chat.status = SessionStatus.CUSTOMER_LAST
+        _turn_to(db, chat, SessionStatus.CUSTOMER_LAST)
     return message
+
+
+def _turn_to(db: Session, chat: ChatSession, status: SessionStatus) -> None:
+    """Who waits for whom changed: the dashboards' "waiting for a reply" figures follow this event."""
+    if chat.status is status:
+        return
+    chat.status = status
+    append_agent_event(db, "session_activity", session_summary(chat), channel_id=chat.channel_id)
 
 
 def do_send_agent_message(
@@ -71,7 +80,7 @@ def do_send_agent_message(
     message = add_message(
         db, chat, author_kind=AuthorKind.AGENT, author=agent, body=text, client_msg_id=client_msg_id
     )
-    chat.status = SessionStatus.AGENT_LAST
+    _turn_to(db, chat, SessionStatus.AGENT_LAST)
     if chat.first_response_at is None:
         chat.first_response_at = message.created_at
     return message
@@ -84,6 +93,8 @@ def do_whisper(db: Session, chat: ChatSession, supervisor: User, text: str, clie
         return existing
     if chat.status not in ACTIVE_STATUSES:
         raise invalid_state("You can only whisper in an ongoing chat.")
+    db.add(AuditEntry(actor_user_id=supervisor.id, action="whisper", session_id=chat.id, channel_id=chat.channel_id,
+                      details={"agent_id": chat.agent_id, "length": len(text)}))
     return add_message(
         db, chat, author_kind=AuthorKind.WHISPER, author=supervisor, body=check_text(text),
         client_msg_id=client_msg_id, staff_only=True,

@@ -191,3 +191,4 @@ def do_rate(db: Session, chat: ChatSession, rating: int, comment: str) -> None:
     chat.rating = rating
     chat.rating_comment = comment or None
     append_session_event(db, chat, "rated", {"rating": rating, "comment": comment})
+    append_agent_event(db, "session_rated", session_summary(chat) | {"rating": rating}, channel_id=chat.channel_id)

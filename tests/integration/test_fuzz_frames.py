@@ -6,9 +6,10 @@ Every generated frame must be refused: the server answers with exactly one struc
 succeed or stay silent (a valid ping, hello, presence, unsubscribe, or any valid frame about the
 fuzzing visitor's own chat) are discarded, never sent.
 
-One visitor socket and one agent socket are reused across examples. A socket found closed before an
-example is reopened (the server drops sockets that stay silent for three heartbeats, which can
-happen between tests); a socket that closes because of a frame fails that example.
+One visitor socket and one agent socket are reused across examples. A socket that closes because of a
+frame fails that example (the pong never comes); the next example, e.g. while Hypothesis shrinks,
+then reopens it so the search can go on. Each example checks its own socket, so a reopen never hides
+a failure.
 """
 
 from __future__ import annotations

@@ -47,6 +47,7 @@ def _parquet(cur: duckdb.DuckDBPyConnection, tmp_path: Path) -> list[dict[str, A
 
 
 def test_parquet_has_one_exact_row_per_chat(cur: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    assert exports.count_chats(cur, PERIOD) == 11  # a query just before an export, as the page does
     rows = _parquet(cur, tmp_path)
     assert [r["chat_id"] for r in rows] == [1, 2, 5, 6, 7, 3, 4, 12, 8, 9, 13]  # by request time (UTC)
     assert list(rows[0]) == NAMES
