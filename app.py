@@ -5,8 +5,10 @@ if __name__ == "__main__":
 
     monkey.patch_all()
 
+import hashlib
 import logging
 import threading
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +21,7 @@ from chat.bus import Bus, InProcessBus
 from chat.crm import LocalCrm
 from chat.db import Database
 from chat.housekeeping import start_housekeeping
+from chat.online import LocalOnline, OnlineRegistry, RedisOnline
 from chat.services import Services
 from chat.settings import Config
 from chat.web import register_json_errors
@@ -30,10 +33,24 @@ from pages._statistics_download import downloads as statistics_downloads
 log = logging.getLogger("chat")
 
 
+def redis_namespace(config: Config) -> str:
+    """Processes that share a database share a Redis namespace, and nothing else does."""
+    return hashlib.sha256(config.database_url.encode()).hexdigest()[:16]
+
+
 def make_bus(config: Config) -> Bus:
-    if config.redis_url:
-        raise RuntimeError("CHAT_REDIS_URL is not supported yet: the Redis bus arrives with scale-out.")
-    return InProcessBus()
+    """The default bus stays in this process; with Redis every process of the deployment hears every event."""
+    if not config.redis_url:
+        return InProcessBus()
+    from chat.redis_bus import RedisBus
+
+    return RedisBus(config.redis_url, redis_namespace(config))
+
+
+def make_online(config: Config) -> OnlineRegistry:
+    if not config.redis_url:
+        return LocalOnline(config.presence_grace_seconds)
+    return RedisOnline(config.redis_url, redis_namespace(config), uuid.uuid4().hex[:12], config.presence_grace_seconds)
 
 
 def create_app(overrides: dict[str, Any] | None = None, *, background: bool = True) -> Flask:
@@ -52,7 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
     bus = make_bus(config)
     database = Database(config.database_url, bus)
     database.migrate()
-    services = Services(config=config, db=database, bus=bus, crm=LocalCrm())
+    services = Services(config=config, db=database, bus=bus, crm=LocalCrm(), online=make_online(config))
     app.extensions["chat"] = services
     if config.demo:
         from chat.demo import seed_demo

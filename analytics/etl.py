@@ -55,7 +55,7 @@ class Etl:
             result = load_changes(con, source, progress=progress)
         finally:
             source.close()
-        self._finish(con, publish_now=result.changed or not self.paths.pointer.exists())
+        self.finish(con, publish_now=result.changed or not self.paths.pointer.exists())
         return result
 
     def session_count(self) -> int:
@@ -83,10 +83,11 @@ class Etl:
             source.close()
         self.paths.work.with_name(self.paths.work.name + ".wal").unlink(missing_ok=True)
         fresh.replace(self.paths.work)
-        self._finish(self.connection(), publish_now=True)
+        self.finish(self.connection(), publish_now=True)
         return result
 
-    def _finish(self, con: duckdb.DuckDBPyConnection, *, publish_now: bool) -> None:
+    def finish(self, con: duckdb.DuckDBPyConnection, *, publish_now: bool) -> None:
+        """Record the check in the status file; publish a new snapshot first when asked."""
         now = datetime.now(UTC)
         snapshot = read_status(self.paths).get("snapshot")
         if publish_now:

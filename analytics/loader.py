@@ -8,7 +8,9 @@ is (re)loaded whole whenever its row changes: ending, rating, reopening and new 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -78,12 +80,13 @@ SELECT s.chat_id, s.channel_id, s.agent_id, coalesce(tr.first_from, s.agent_id),
 FROM stage s LEFT JOIN channels ch USING (channel_id) LEFT JOIN tr USING (chat_id) LEFT JOIN msg USING (chat_id)
 WHERE {LOADABLE}
 """
-MESSAGES = f"""INSERT INTO messages SELECT CAST(message_id AS BIGINT), CAST(chat_id AS BIGINT), CAST(seq AS INTEGER),
-    side, CAST(author_id AS INTEGER), NULLIF(system_event, ''), body, {ts('sent_at')} FROM part
-    WHERE chat_id IN (SELECT chat_id FROM stage s WHERE {LOADABLE})"""
-TRANSFERS = f"""INSERT INTO transfers SELECT CAST(transfer_id AS BIGINT), CAST(chat_id AS BIGINT),
+MESSAGES_ALL = f"""INSERT INTO messages SELECT CAST(message_id AS BIGINT), CAST(chat_id AS BIGINT),
+    CAST(seq AS INTEGER), side, CAST(author_id AS INTEGER), NULLIF(system_event, ''), body, {ts('sent_at')} FROM part"""
+TRANSFERS_ALL = f"""INSERT INTO transfers SELECT CAST(transfer_id AS BIGINT), CAST(chat_id AS BIGINT),
     CAST(from_agent_id AS INTEGER), CAST(to_agent_id AS INTEGER), state, {ts('requested_at')},
-    {ts('resolved_at')} FROM part WHERE chat_id IN (SELECT chat_id FROM stage s WHERE {LOADABLE})"""
+    {ts('resolved_at')} FROM part"""
+OF_LOADABLE = f" WHERE chat_id IN (SELECT chat_id FROM stage s WHERE {LOADABLE})"
+MESSAGES, TRANSFERS = MESSAGES_ALL + OF_LOADABLE, TRANSFERS_ALL + OF_LOADABLE
 DIMENSIONS = (
     ("channels", sql.CHANNELS, "SELECT CAST(channel_id AS INTEGER), name, language, "
      "CAST(service_level_seconds AS INTEGER), time_zone, CAST(is_deleted AS BOOLEAN) FROM part"),
@@ -151,7 +154,8 @@ def apply_sessions(con: duckdb.DuckDBPyConnection, source: Source, batch_raw: pa
                    watermark: tuple[str, int] | None, *, fresh: bool = False) -> tuple[int, int]:
     """Replace the chats of one batch of changed sessions; returns (rows written, rows deleted).
 
-    `fresh`: the batch's chats cannot be in the warehouse yet (full rebuild), so nothing is compared or deleted.
+    `fresh` (the full rebuild): the batch's chats are not in the warehouse yet and their messages and
+    transfers were loaded beforehand, so nothing is compared, deleted or read per chat.
     """
     con.execute("BEGIN")
     try:
@@ -164,7 +168,7 @@ def apply_sessions(con: duckdb.DuckDBPyConnection, source: Source, batch_raw: pa
             deleted = int(row[0]) if row else 0
             for table in ("messages", "transfers"):
                 con.execute(f"DELETE FROM {table} WHERE chat_id IN (SELECT chat_id FROM stage)")
-        ids = [row[0] for row in con.execute(f"SELECT chat_id FROM stage s WHERE {LOADABLE}").fetchall()]
+        ids = [] if fresh else [r[0] for r in con.execute(f"SELECT chat_id FROM stage s WHERE {LOADABLE}").fetchall()]
         for base, insert in ((sql.MESSAGE_COLUMNS, MESSAGES), (sql.TRANSFER_COLUMNS, TRANSFERS)):
             for query, params in sql.rows_for(ids, base):
                 part = source.table(query, params)
@@ -210,13 +214,38 @@ def load_changes(con: duckdb.DuckDBPyConnection, source: Source, *, batch: int =
     return result
 
 
+def read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Read the next batches on a thread while DuckDB (which releases the GIL) inserts the current one."""
+    waiting: queue.Queue[pa.RecordBatch | Exception | None] = queue.Queue(depth)
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                waiting.put(batch)
+            waiting.put(None)
+        except Exception as error:  # noqa: BLE001 - handed to the consumer, which raises it
+            waiting.put(error)
+
+    threading.Thread(target=produce, name="analytics-read-ahead", daemon=True).start()
+    while (item := waiting.get()) is not None:
+        if isinstance(item, Exception):
+            raise item
+        yield item
+
+
 def load_all(con: duckdb.DuckDBPyConnection, source: Source, *, batch: int = BATCH_CHATS,
              progress: Progress | None = None) -> LoadResult:
-    """Load every session by id range into an empty warehouse (the full rebuild)."""
+    """Load everything into an empty warehouse (the full rebuild): messages and transfers in one table scan
+    each, then the sessions by id range; finally drop the messages of sessions that are not chats."""
     ensure_schema(con)
     result = LoadResult(dimensions=refresh_dimensions(con, source), presence=load_presence(con, source))
     high = source.table(sql.SESSIONS_HIGH_WATER)
     _, max_id, max_updated = (high.column(i)[0].as_py() for i in range(3))
+    con.execute("BEGIN")
+    for base, insert in ((sql.MESSAGE_COLUMNS, MESSAGES_ALL), (sql.TRANSFER_COLUMNS, TRANSFERS_ALL)):
+        for part in read_ahead(source.batches(base)):  # noqa: B007 - DuckDB reads `part` by name
+            con.execute(insert)
+    con.execute("COMMIT")
     for low in range(1, (max_id or 0) + 1, batch):
         batch_raw = source.table(sql.SESSIONS_BY_ID, [low, low + batch - 1])
         if batch_raw.num_rows:
@@ -224,6 +253,8 @@ def load_all(con: duckdb.DuckDBPyConnection, source: Source, *, batch: int = BAT
             result.chats += written
             if progress:
                 progress(batch_raw.num_rows)
+    for table in ("messages", "transfers"):
+        con.execute(f"DELETE FROM {table} WHERE chat_id NOT IN (SELECT chat_id FROM chats)")
     if max_updated:
         set_state(con, "chats_updated_at", max_updated)
         set_state(con, "chats_id", str(max_id))

@@ -181,6 +181,10 @@
       case "presence":
         if (rt.user && data.user_id === me) { rt.user.presence = data.presence; }
         break;
+      case "membership_changed":
+      case "channel_changed":
+        raw({ type: "hello", cursor: null });  // rights or channels changed: take a fresh snapshot
+        break;
       default:
         break;
     }

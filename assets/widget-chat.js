@@ -264,7 +264,7 @@ ChatView.prototype.buildPost = function (extra) {
   var t = ui.t;
   this.post.appendChild(extra.rated ? h("p", {"class": "lcw-note", attrs: {role: "status"}, text: t("rating_thanks")})
     : buildRating(t, ui.channel.rating_text, ui.onRate));
-  if (ui.features.transcript_email) {
+  if (ui.features.transcript_email && ui.channel.offer_transcript !== false) {
     this.post.appendChild(extra.transcriptSent
       ? h("p", {"class": "lcw-note", attrs: {role: "status"}, text: t("transcript_sent", {email: extra.transcriptSent})})
       : buildTranscriptForm(t, ui.visitorEmail(), ui.onTranscript));

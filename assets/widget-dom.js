@@ -1,4 +1,4 @@
-/* Building DOM without HTML: every text goes in as a text node, never through innerHTML. */
+/* Building DOM without HTML: every text goes in as a text node, never parsed as markup. */
 
 var nextDomId = 0;
 
@@ -84,4 +84,10 @@ function textOn(colour) {
 
 function isHttpUrl(value) {
   return typeof value === "string" && /^https?:\/\//i.test(value);
+}
+
+/* A CSS custom property on the node, or none (the stylesheet's default) when the value is empty. */
+function setStyleVar(node, name, value) {
+  if (value) node.style.setProperty(name, value);
+  else node.style.removeProperty(name);
 }

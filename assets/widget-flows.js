@@ -52,9 +52,12 @@ Widget.prototype.forgetSession = function () {
   show(this.connection, false);
 };
 
-Widget.prototype.showStart = function () {
-  if (this.config.channel.available) this.showPrechat();
-  else this.showOffline("");
+Widget.prototype.showStart = function (notice) {
+  var question = this.draftQuestion || "";
+  this.draftQuestion = "";
+  if (this.channelDeleted) this.showUnavailable();
+  else if (this.config.channel.available) this.showPrechat(question);
+  else this.showOffline(question, notice);
 };
 
 Widget.prototype.formValues = function () {
@@ -67,7 +70,7 @@ Widget.prototype.formValues = function () {
   return values;
 };
 
-Widget.prototype.showPrechat = function () {
+Widget.prototype.showPrechat = function (question) {
   var widget = this;
   var channel = this.config.channel;
   this.setView("prechat", function () {
@@ -75,7 +78,7 @@ Widget.prototype.showPrechat = function () {
       t: widget.t, intro: channel.prechat_enabled ? widget.t("prechat_intro") : channel.description,
       fields: channel.prechat_enabled ? chooseFields(channel, widget.formValues(), false) : [],
       consentText: channel.prechat_enabled ? channel.consent_text : "", questionLabel: widget.t("field_question"),
-      questionValue: "", maxChars: widget.config.limits.message_chars, submitLabel: widget.t("start_chat"),
+      questionValue: question || "", maxChars: widget.config.limits.message_chars, submitLabel: widget.t("start_chat"),
       onSubmit: widget.afterPrechat.bind(widget)
     });
   });

@@ -36,9 +36,10 @@ Api.prototype.call = function (method, path, body, contentType) {
     });
 };
 
-/* The WebSocket: reconnects with backoff until stopped; pings so a silent connection is noticed. */
-function Link(server, callbacks, heartbeatSeconds) {
-  this.url = server.replace(/^http/, "ws") + "/ws/visitor";
+/* The WebSocket: reconnects with backoff until stopped; pings so a silent connection is noticed.
+   `path` is /ws/visitor (the chat, with the visitor's token) or /ws/visitor/channels/<id> (no token). */
+function Link(server, callbacks, heartbeatSeconds, path) {
+  this.url = server.replace(/^http/, "ws") + (path || "/ws/visitor");
   this.callbacks = callbacks; /* onOpen(), onFrame(frame), onState("connecting"|"open"|"reconnecting") */
   this.heartbeat = Math.max(2, Math.min(heartbeatSeconds || 20, 60)) * 1000;
   this.ws = null;
@@ -79,7 +80,7 @@ Link.prototype.open = function () {
   var link = this;
   var ws;
   try {
-    ws = new WebSocket(this.url + "?token=" + encodeURIComponent(this.token));
+    ws = new WebSocket(this.token ? this.url + "?token=" + encodeURIComponent(this.token) : this.url);
   } catch (error) {
     this.reopenSoon();
     return;

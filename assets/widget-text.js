@@ -82,6 +82,7 @@ var TEXTS = {
     too_fast: "You are sending messages quickly; the next one goes out in a moment.",
     error_generic: "Something went wrong: {message}",
     origin_refused: "The chat cannot be used on this website.",
+    chat_unavailable: "This chat is not available any more.",
     chat_label: "Chat: {name}"
   },
   sv: {
@@ -165,6 +166,7 @@ var TEXTS = {
     too_fast: "Du skickar meddelanden snabbt; nästa skickas om en stund.",
     error_generic: "Något gick fel: {message}",
     origin_refused: "Chatten kan inte användas på den här webbplatsen.",
+    chat_unavailable: "Den här chatten finns inte längre.",
     chat_label: "Chatt: {name}"
   }
 };

@@ -55,27 +55,50 @@ Widget.prototype.buildShell = function (language) {
   this.language = language;
   this.locale = navigator.language && navigator.language.slice(0, 2) === language ? navigator.language : t("locale");
   var channel = this.config ? this.config.channel : {name: "Chat", widget: {}, badge_header: t("open_chat")};
-  var look = channel.widget || {};
   var host = document.createElement("div");
   host.setAttribute("data-livechat-channel", String(this.channelId));
   document.body.appendChild(host);
   var shadow = host.attachShadow({mode: "open"});
   shadow.appendChild(h("style", {text: WIDGET_CSS}));
-  var theme = this.options.theme || look.theme;
-  var size = this.options.size || look.size;
-  this.root = h("div", {"class": "lcw-root lcw-theme-" + (theme === "classic" ? "classic" : "modern") +
-                         " lcw-size-" + (size === "large" ? "large" : "normal"), attrs: {lang: language}});
-  var colour = safeColour(this.options.color) || safeColour(look.color) || "#0b5fff";
-  this.root.style.setProperty("--lcw-accent", colour);
-  this.root.style.setProperty("--lcw-on-accent", textOn(colour));
-  var font = safeFont(this.options.font) || safeFont(look.font);
-  if (font) this.root.style.setProperty("--lcw-font", font);
+  this.root = h("div", {"class": "lcw-root", attrs: {lang: language}});
   this.buildLauncher(channel);
   this.buildPanel(channel);
+  this.applyLook(channel);
   shadow.appendChild(this.root);
   var widget = this;
   var delay = this.chat.sessionId || this.chat.open ? 0 : this.options.delay * 1000;
   setTimeout(function () { show(widget.launcher, !widget.chat.open); if (widget.chat.open) widget.openPanel(false); }, delay);
+};
+
+/* Theme, size, colours, font, logo and header texts: the page's script tag first, then the channel's
+   settings (applied again when the admin changes them while the widget is open). */
+Widget.prototype.applyLook = function (channel) {
+  var look = channel.widget || {};
+  var options = this.options;
+  var theme = options.theme || look.theme;
+  var size = options.size || look.size;
+  this.root.className = "lcw-root lcw-theme-" + (theme === "classic" ? "classic" : "modern") +
+    " lcw-size-" + (size === "large" ? "large" : "normal");
+  var colour = safeColour(options.color) || safeColour(look.color) || "#0b5fff";
+  var header = safeColour(look.header_color);
+  var bubble = safeColour(look.agent_bubble_color);
+  var fontSize = parseInt(look.font_size, 10);
+  setStyleVar(this.root, "--lcw-accent", colour);
+  setStyleVar(this.root, "--lcw-on-accent", textOn(colour));
+  setStyleVar(this.root, "--lcw-header", header);
+  setStyleVar(this.root, "--lcw-on-header", header && textOn(header));
+  setStyleVar(this.root, "--lcw-panel-bg", safeColour(look.background_color));
+  setStyleVar(this.root, "--lcw-ink", safeColour(look.text_color));
+  setStyleVar(this.root, "--lcw-agent-bubble", bubble);
+  setStyleVar(this.root, "--lcw-on-agent-bubble", bubble && textOn(bubble));
+  setStyleVar(this.root, "--lcw-font", safeFont(options.font) || safeFont(look.font));
+  setStyleVar(this.root, "--lcw-font-size", fontSize >= 12 && fontSize <= 20 ? fontSize + "px" : null);
+  var title = options.title || look.title || channel.name;
+  this.title.textContent = title;
+  this.panel.setAttribute("aria-label", this.t("chat_label", {name: title}));
+  this.launcherText.textContent = channel.badge_header || this.t("open_chat");
+  this.look = {subtitle: look.subtitle || "", logo: isHttpUrl(look.logo_url) ? look.logo_url : ""};
+  this.updateHeader();
 };
 
 Widget.prototype.buildLauncher = function (channel) {
@@ -85,7 +108,8 @@ Widget.prototype.buildLauncher = function (channel) {
   this.launcher = h("button", {"class": "lcw-launcher", attrs: {type: "button", hidden: true, "aria-expanded": "false"},
                                on: {click: this.openPanel.bind(this, true)}}, [
     h("span", {"class": "lcw-launcher-icon", text: "💬", attrs: {"aria-hidden": "true"}}),
-    h("span", {"class": "lcw-launcher-text", text: channel.badge_header || t("open_chat")}), this.badge, this.badgeText
+    this.launcherText = h("span", {"class": "lcw-launcher-text", text: channel.badge_header || t("open_chat")}),
+    this.badge, this.badgeText
   ]);
   this.root.appendChild(this.launcher);
 };
@@ -93,6 +117,8 @@ Widget.prototype.buildLauncher = function (channel) {
 Widget.prototype.buildPanel = function (channel) {
   var t = this.t;
   var title = this.options.title || channel.name;
+  this.title = h("h2", {"class": "lcw-title", text: title});
+  this.logo = h("img", {"class": "lcw-logo", attrs: {alt: "", hidden: true}});
   this.photo = h("img", {"class": "lcw-photo", attrs: {alt: "", hidden: true}});
   this.subtitle = h("p", {"class": "lcw-subtitle"});
   this.connection = h("p", {"class": "lcw-connection", attrs: {role: "status", hidden: true}});
@@ -105,8 +131,8 @@ Widget.prototype.buildPanel = function (channel) {
   this.body = h("div", {"class": "lcw-body"}, [h("p", {"class": "lcw-intro", text: t("loading")})]);
   this.announcer = h("p", {"class": "lcw-sr", attrs: {"aria-live": "polite"}});
   this.panel = h("section", {"class": "lcw-panel", attrs: {role: "dialog", "aria-label": t("chat_label", {name: title}), hidden: true}}, [
-    h("header", {"class": "lcw-header"}, [this.photo, h("div", {"class": "lcw-titles"}, [
-      h("h2", {"class": "lcw-title", text: title}), this.subtitle, this.connection]), this.endButton, minimise]),
+    h("header", {"class": "lcw-header"}, [this.logo, this.photo, h("div", {"class": "lcw-titles"}, [
+      this.title, this.subtitle, this.connection]), this.endButton, minimise]),
     this.confirmBar, this.alert, this.body, this.announcer
   ]);
   var widget = this;
@@ -118,6 +144,7 @@ Widget.prototype.buildPanel = function (channel) {
 
 Widget.prototype.openPanel = function (byHand) {
   this.chat.open = true;
+  this.followChannel();
   show(this.panel, true);
   show(this.launcher, false);
   this.launcher.setAttribute("aria-expanded", "true");
@@ -130,6 +157,7 @@ Widget.prototype.openPanel = function (byHand) {
 
 Widget.prototype.closePanel = function () {
   this.chat.open = false;
+  this.followChannel();
   show(this.panel, false);
   show(this.launcher, true);
   this.launcher.setAttribute("aria-expanded", "false");
@@ -155,6 +183,11 @@ Widget.prototype.showAlert = function (text) {
 };
 
 Widget.prototype.fail = function (error) {
+  if (error && error.code === "not_found") {
+    this.showUnavailable();
+    show(this.launcher, !this.chat.open);
+    return;
+  }
   var refused = error && error.code === "origin_not_allowed";
   if (window.console) console.error("Chat widget: " + (error && error.message ? error.message : error));
   this.setView("error", function () {
@@ -165,6 +198,7 @@ Widget.prototype.fail = function (error) {
 };
 
 Widget.prototype.setView = function (name, build) {
+  this.followChannel();
   if (this.viewName === name && name === "chat") return;
   this.viewName = name;
   clear(this.body);
@@ -187,9 +221,13 @@ Widget.prototype.updateUnread = function () {
 Widget.prototype.updateHeader = function () {
   var agent = this.agent;
   var live = LIVE_STATUSES.indexOf(this.status) >= 0 && this.status !== "ended";
-  this.subtitle.textContent = agent ? agent.name : "";
-  if (agent && isHttpUrl(agent.photo)) this.photo.src = agent.photo;
-  show(this.photo, !!agent && isHttpUrl(agent.photo));
+  var look = this.look || {subtitle: "", logo: ""};
+  var photo = !!agent && isHttpUrl(agent.photo);
+  this.subtitle.textContent = agent ? agent.name : look.subtitle;
+  if (photo) this.photo.src = agent.photo;
+  show(this.photo, photo);
+  if (look.logo && this.logo.getAttribute("src") !== look.logo) this.logo.src = look.logo;
+  show(this.logo, !photo && !!look.logo);
   show(this.endButton, live);
   if (!live) show(this.confirmBar, false);
 };

@@ -49,8 +49,12 @@ def _filled(db: sqlite3.Connection, table: str, given: dict[str, str]) -> tuple[
     return ", ".join(columns), ", ".join(values)
 
 
-def insert_chats(db: sqlite3.Connection, first: int, count: int, base: int, spread: float) -> None:
-    """Chats `first`..`first+count-1` with visitors, messages and transfers, arriving from epoch second `base`."""
+def insert_chats(db: sqlite3.Connection, first: int, count: int, base: int, spread: float, *,
+                 touched: int | None = None) -> None:
+    """Chats `first`..`first+count-1` with visitors, messages and transfers, arriving from epoch second `base`.
+
+    `touched`: the commit time written to `updated_at` (the chat service stamps its rows when it writes them);
+    by default the generated history was written as each chat ended."""
     outcome = f"({h(1)} % 1000)"
     requested = f"({base} + CAST((i - {first}) * {spread} AS INTEGER))"
     answered = f"{outcome} < 880"
@@ -66,7 +70,8 @@ def insert_chats(db: sqlite3.Connection, first: int, count: int, base: int, spre
         "first_response_at": f"CASE WHEN {answered} THEN {stamp(f'{started} + 5 + {h(4)} % 40')} END",
         "ended_at": f"{stamp(f'CASE WHEN {answered} THEN {ended_answered} ELSE {started} + 60 END')}",
         "last_activity_at": stamp(requested),
-        "updated_at": f"{stamp(f'CASE WHEN {answered} THEN {ended_answered} ELSE {started} + 60 END')}",
+        "updated_at": stamp(str(touched)) if touched is not None else
+        f"{stamp(f'CASE WHEN {answered} THEN {ended_answered} ELSE {started} + 60 END')}",
         "ended_by": f"CASE WHEN {outcome} >= 985 THEN 'agent' ELSE 'visitor' END",
         "initial_queue_position": f"CASE WHEN {outcome} BETWEEN 965 AND 984 THEN NULL ELSE 1 + {h(6)} % 5 END",
         "rating": f"CASE WHEN {answered} AND {h(7)} % 100 < 40 THEN 1 + {h(8)} % 5 END",
@@ -142,6 +147,7 @@ def add_chats(path: Path, count: int, *, at: datetime | None = None) -> None:
     first = (db.execute("SELECT max(id) FROM chat_sessions").fetchone()[0] or 0) + 1
     db.execute("BEGIN")
     moment = at or datetime.now(UTC)
-    insert_chats(db, first, count, int(moment.timestamp()) - 3600 - 2000, 3600 / count)
+    start = int(moment.timestamp())
+    insert_chats(db, first, count, start - 3600 - 2000, 3600 / count, touched=start + 1)
     db.execute("COMMIT")
     db.close()

@@ -20,6 +20,7 @@ from chat.models import (
     TransferState,
     User,
 )
+from chat.protocol import MAX_ID
 
 
 class Need(enum.StrEnum):
@@ -33,6 +34,8 @@ class Need(enum.StrEnum):
 def access_session_for_visitor(
     db: Session, visitor_id: int, session_id: int, *, for_update: bool = False
 ) -> ChatSession:
+    if not 0 < session_id <= MAX_ID:
+        raise not_found(f"Chat {session_id}")
     query = select(ChatSession).where(ChatSession.id == session_id)
     chat = db.scalars(query.with_for_update() if for_update else query).first()
     if chat is None or chat.visitor_id != visitor_id:
@@ -65,11 +68,21 @@ def _was_involved(db: Session, user_id: int, chat: ChatSession) -> bool:
     return wrote is not None
 
 
+def _may_read(db: Session, user: User, chat: ChatSession, rights: Membership | None) -> bool:
+    if chat.agent_id == user.id or _was_involved(db, user.id, chat):
+        return True
+    if rights is not None and (rights.can_listen or rights.is_manager):
+        return True
+    return rights is not None and rights.can_respond and chat.status is SessionStatus.IN_QUEUE
+
+
 def access_session_for_agent(
     db: Session, user: User, session_id: int, need: Need, *, for_update: bool = False
 ) -> ChatSession:
     if not user.is_active:
         raise forbidden("Your account is disabled.")
+    if not 0 < session_id <= MAX_ID:
+        raise not_found(f"Chat {session_id}")
     query = select(ChatSession).where(ChatSession.id == session_id)
     chat = db.scalars(query.with_for_update() if for_update else query).first()
     if chat is None:
@@ -89,11 +102,7 @@ def access_session_for_agent(
         if rights is None or not rights.is_manager:
             raise forbidden("You need the Manager right in this channel.")
         return chat
-    if chat.agent_id == user.id or _was_involved(db, user.id, chat):
-        return chat
-    if rights is not None and (rights.can_listen or rights.is_manager):
-        return chat
-    if rights is not None and rights.can_respond and chat.status is SessionStatus.IN_QUEUE:
+    if _may_read(db, user, chat, rights):
         return chat
     raise ActionError("forbidden", "You do not have the right to read or listen in on this chat.")
 

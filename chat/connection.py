@@ -165,6 +165,8 @@ class Connection:
         if isinstance(item, _FeedCommand):
             return self._replay_feed(item)
         kind = item.get("type")
+        if kind == "resync":
+            return self._resync()
         if kind in ("event", "signal"):
             return self._live_session_frame(item)
         if kind == "agent_event":
@@ -219,13 +221,32 @@ class Connection:
         return [*frames, {"type": "synced", "cursor": self._sent_cursor}]
 
     def _live_agent_frame(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every agent event passes every staff socket, so a jump in the cursor is a gap to fill."""
         assert self.user_id is not None
-        if self._sent_cursor is None or frame["cursor"] <= self._sent_cursor:
+        seen = self._sent_cursor
+        if seen is None or frame["cursor"] <= seen:
             return []
+        if frame["cursor"] > seen + 1:
+            with self.services.db.read() as db:
+                missed = agent_events_after(db, self.user_id, self.agent_channel_ids, seen)
+            self._sent_cursor = max([frame["cursor"], *(f["cursor"] for f in missed)])
+            return missed
         self._sent_cursor = frame["cursor"]
         if not agent_event_visible(frame, self.user_id, self.agent_channel_ids):
             return []
         return [frame]
+
+    def _resync(self) -> list[dict[str, Any]]:
+        """The bus may have dropped messages: read everything after what was sent from the store."""
+        frames: list[dict[str, Any]] = []
+        for session_id, sent in list(self._sent_seq.items()):
+            frames.extend(self._replay_session(_SubscribeCommand(session_id, sent))[:-1])
+        if self._sent_cursor is not None and self.user_id is not None:
+            with self.services.db.read() as db:
+                missed = agent_events_after(db, self.user_id, self.agent_channel_ids, self._sent_cursor)
+            self._sent_cursor = max([self._sent_cursor, *(f["cursor"] for f in missed)])
+            frames.extend(missed)
+        return frames
 
 
 def _frame_id(raw: str | bytes) -> str | None:

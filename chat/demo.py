@@ -10,7 +10,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -18,6 +18,7 @@ from chat.db import Database
 from chat.demo_history import STOCKHOLM, ChannelPlan, HistoryBuilder, IdSource, Person, Topic, ascii_mail
 from chat.models import (
     Activity,
+    Base,
     Channel,
     ChatSession,
     Company,
@@ -233,7 +234,20 @@ def seed_demo(database: Database, *, now: datetime | None = None, days: int = 60
         ):
             if batch:
                 _bulk(db, model, batch)
+        _advance_sequences(db)
     return True
+
+
+def _advance_sequences(db: Session) -> None:
+    """Rows were inserted with explicit ids; PostgreSQL's sequences must continue after them."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            db.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            ))
 
 
 def _bulk(db: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 MAX_FRAME_BYTES = 16 * 1024
 
 ClientId = Annotated[str, Field(min_length=1, max_length=64)]
-SessionId = Annotated[int, Field(ge=1, le=2**53)]
-Seq = Annotated[int, Field(ge=0, le=2**53)]
+MAX_ID = 2**31 - 1  # ids and sequence numbers are 32-bit integer columns
+SessionId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
 Text = Annotated[str, Field(max_length=1024)]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from chat.bus import Bus
 from chat.crm import CrmAdapter
 from chat.db import Database
+from chat.online import OnlineRegistry
 from chat.settings import Config
 
 
@@ -16,3 +17,4 @@ class Services:
     db: Database
     bus: Bus
     crm: CrmAdapter
+    online: OnlineRegistry

@@ -25,7 +25,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHAT_PORT", "8050", "Port the server listens on."),
     Setting("CHAT_DEMO", "0", "`1` seeds demo channels, users (password `demo`), CRM and 60 days of history."),
     Setting("CHAT_IDLE_MINUTES", "30", "An active chat with no message for this long is closed as idle."),
-    Setting("CHAT_HEARTBEAT_SECONDS", "20", "Server ping interval; a socket silent for 3 intervals is dropped."),
+    Setting("CHAT_HEARTBEAT_SECONDS", "20", "WebSocket ping interval; a socket that misses a pong is closed."),
+    Setting("CHAT_PRESENCE_GRACE_SECONDS", "60", "A Present agent with no socket open anywhere for this long "
+            "(browser closed, server process died) is switched to Away."),
     Setting("CHAT_LOG_LEVEL", "INFO", "Python logging level."),
     Setting("CHAT_ETL_INTERVAL", "10", "Seconds between analytics loads on a background thread; `0` turns it off "
             "(then run `python -m analytics.etl --watch` as its own process)."),
@@ -52,6 +54,7 @@ class Config:
     demo: bool
     idle_minutes: int
     heartbeat_seconds: float
+    presence_grace_seconds: float
     log_level: str
     etl_interval: float
     demo_site_port: int
@@ -78,6 +81,7 @@ class Config:
             "demo": raw["CHAT_DEMO"].strip().lower() in ("1", "true", "yes", "on"),
             "idle_minutes": int(raw["CHAT_IDLE_MINUTES"]),
             "heartbeat_seconds": float(raw["CHAT_HEARTBEAT_SECONDS"]),
+            "presence_grace_seconds": float(raw["CHAT_PRESENCE_GRACE_SECONDS"]),
             "log_level": raw["CHAT_LOG_LEVEL"],
             "etl_interval": float(raw["CHAT_ETL_INTERVAL"]),
             "demo_site_port": int(raw["CHAT_DEMO_SITE_PORT"]),

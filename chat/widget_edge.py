@@ -23,6 +23,7 @@ from chat.actions.messages import MAX_MESSAGE_LENGTH
 from chat.actions.queue_estimate import queue_info
 from chat.actions.transcripts import TranscriptRequest, build_transcript, check_transcript_request, do_record_transcript
 from chat.api import handles_errors
+from chat.channel_watch import channel_version
 from chat.mail import Mailer
 from chat.models import Channel, utcnow
 from chat.tokens import VisitorTokens
@@ -32,7 +33,8 @@ from chat.widget_origins import add_cors_headers, check_visitor_origin
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Concatenated in this order inside one function scope: later parts use what earlier parts define.
 WIDGET_PARTS = ("widget-text.js", "widget-dom.js", "widget-store.js", "widget-link.js", "widget-forms.js",
-                "widget-chat.js", "widget-flows.js", "widget-events.js", "widget-actions.js", "widget.js")
+                "widget-chat.js", "widget-flows.js", "widget-events.js", "widget-actions.js", "widget-live.js",
+                "widget.js")
 MAILER_KEY = "chat_mailer"
 
 widget = Blueprint("widget", __name__)
@@ -112,6 +114,7 @@ def channel_config(channel_id: int) -> Any:
             "request_from_queue_after_minutes": channel.request_from_queue_after_minutes,
             "request_from_queue_length": channel.request_from_queue_length,
             "widget": channel.widget, "available": channel_is_available(db, channel, utcnow()),
+            "offer_transcript": channel.offer_transcript, "version": channel_version(channel),
         }, limits={
             "message_chars": MAX_MESSAGE_LENGTH,
             "upload_max_bytes": config.upload_max_bytes,

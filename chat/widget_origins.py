@@ -3,9 +3,9 @@
 A channel's `allowed_origins` lists the sites (`https://shop.example.com`, or `https://*.example.com`
 for every subdomain) whose pages may embed its widget; an empty list allows every site. The check runs
 before every visitor REST call (`/api/v1/visitor/...`, `/api/v1/channels/<id>/widget`) and before the
-visitor WebSocket handshake. Requests without an `Origin` header (not from a browser page) and requests
-from this server's own origin are not checked: the list protects a company's chat from other websites,
-it is not a credential.
+visitor WebSocket handshakes (`/ws/visitor`, `/ws/visitor/channels/<id>`). Requests without an `Origin`
+header (not from a browser page) and requests from this server's own origin are not checked: the list
+protects a company's chat from other websites, it is not a credential.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _channels_of_request(db: Session) -> list[Channel]:
 
 def _checked_path() -> bool:
     path = request.path
-    if path.startswith("/api/v1/visitor/") or path == "/ws/visitor":
+    if path.startswith(("/api/v1/visitor/", "/ws/visitor/")) or path == "/ws/visitor":
         return True
     return path.startswith("/api/v1/channels/") and path.endswith("/widget")
 

@@ -11,6 +11,7 @@ from flask_sock import Sock
 from chat.actions.errors import ActionError
 from chat.agent_socket import AgentSocket
 from chat.auth import current_user_id
+from chat.channel_socket import serve_channel
 from chat.connection import Connection
 from chat.models import User
 from chat.tokens import VisitorTokens
@@ -36,6 +37,11 @@ def visitor_socket(ws: Any) -> None:
     connection.run(VisitorSocket(connection, visitor_id).dispatch)
 
 
+@sock.route("/ws/visitor/channels/<int:channel_id>")
+def channel_socket(ws: Any, channel_id: int) -> None:
+    serve_channel(ws, services(), channel_id)
+
+
 @sock.route("/ws/agent")
 def agent_socket(ws: Any) -> None:
     user_id = current_user_id()
@@ -46,4 +52,9 @@ def agent_socket(ws: Any) -> None:
         _refuse(ws, "unauthorized", "Sign in first: no valid staff session.")
         return
     connection = Connection(ws, services(), staff=True, user_id=user_id)
-    connection.run(AgentSocket(connection, user_id).dispatch)
+    online = services().online
+    online.connected(user_id)
+    try:
+        connection.run(AgentSocket(connection, user_id).dispatch)
+    finally:
+        online.disconnected(user_id)

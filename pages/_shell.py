@@ -59,7 +59,8 @@ def _nav() -> html.Nav:
             html.Div(id="rt-alerts", className="rt-alerts", role="alert"),
             dcc.Checklist(id="presence-switch", options=[{"label": t["present"], "value": "present"}],
                           value=[], className="presence-switch"),
-            html.Span(viewer.display_name if viewer else "", className="nav-user"),
+            dcc.Link(viewer.display_name if viewer else "", href="/account", className="nav-link nav-user",
+                     title="My account"),
             html.A(t["sign_out"], href="/logout", className="nav-link"),
         ]),
     ])

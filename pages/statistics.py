@@ -24,7 +24,9 @@ from pages._statistics_texts import texts
 
 dash.register_page(__name__, path="/statistics", title="Statistics")
 
-FILTERS = [Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"),
+# The dates are read, not listened to: choosing a preset fills them in (no second round of queries), and
+# editing them sets the preset to "custom", which is what triggers.
+FILTERS = [Input("stats-preset", "value"), State("stats-dates", "start_date"), State("stats-dates", "end_date"),
            Input("stats-channels", "value"), Input("stats-agents", "value"), Input("stats-granularity", "value")]
 
 
@@ -54,7 +56,8 @@ def load_options(_path: str, _has_data: bool | None) -> tuple[Any, ...]:
 @callback(Output("stats-preset", "value"), Output("stats-dates", "start_date"), Output("stats-dates", "end_date"),
           Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"))
 def sync_dates(preset: str, start: str | None, end: str | None) -> tuple[Any, ...]:
-    """Choosing a preset fills the dates; editing the dates makes the period custom."""
+    """Choosing a preset fills the dates; editing the dates makes the period custom (set even when it
+    already is, so that the views depending on the preset run again)."""
     data_dir, _, _ = _allowed()
     if ctx.triggered_id == "stats-dates" and start and end:
         return "custom", no_update, no_update

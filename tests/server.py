@@ -58,9 +58,21 @@ class ServerProcess:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
+    @property
+    def database_url(self) -> str:
+        return self.env.get("CHAT_DATABASE_URL") or f"sqlite:///{self.data_dir / 'chat.db'}"
+
+    @property
+    def visitor_ws_url(self) -> str:
+        return self.ws_url
+
+    @property
+    def agent_ws_url(self) -> str:
+        return self.ws_url
+
     def database(self) -> Database:
         """A second connection to the server's own database, for arranging rows."""
-        database = Database(f"sqlite:///{self.data_dir / 'chat.db'}", InProcessBus())
+        database = Database(self.database_url, InProcessBus())
         database.migrate()
         return database
 

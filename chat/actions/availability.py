@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -28,6 +28,27 @@ def within_opening_hours(channel: Channel, hours: list[OpeningHours], now: datet
         and today.lunch_start <= clock < today.lunch_end
     )
     return not in_lunch
+
+
+def next_opening_change(channel: Channel, hours: list[OpeningHours], now: datetime) -> datetime | None:
+    """The next moment the opening hours open or close the channel (lunch included), within a week;
+    None when the hours never change it (always open, or closed every day)."""
+    zone = ZoneInfo(channel.time_zone)
+    today = now.astimezone(zone).date()
+    by_weekday = {h.weekday: h for h in hours if h.opens != h.closes}
+    for offset in range(8):
+        day = today + timedelta(days=offset)
+        row = by_weekday.get(day.weekday())
+        if row is None:
+            continue
+        moments = [datetime.combine(day, t, tzinfo=zone) for t in (row.opens, row.lunch_start, row.lunch_end)
+                   if t is not None]
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) if row.closes == time.max \
+            else datetime.combine(day, row.closes, tzinfo=zone)
+        later = sorted(m for m in (*moments, end) if m > now)
+        if later:
+            return later[0]
+    return None
 
 
 def present_responders(db: Session, channel_id: int) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from chat.bus import AGENTS_TOPIC, session_topic
@@ -23,6 +23,8 @@ from chat.models import (
     User,
     utcnow,
 )
+
+AGENT_FEED_LOCK = 7_301_001
 
 
 def session_frame(event: SessionEvent) -> dict[str, Any]:
@@ -76,6 +78,9 @@ def append_agent_event(
     user_id: int | None = None,
 ) -> AgentEvent:
     """Scope: `user_id` targets one user, `channel_id` the channel's members, neither everybody."""
+    if db.get_bind().dialect.name == "postgresql":
+        # Agent events commit in id order, so a reader that sees id N+1 knows N is committed or gone.
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AGENT_FEED_LOCK})
     event = AgentEvent(kind=kind, channel_id=channel_id, user_id=user_id, payload=data, created_at=utcnow())
     db.add(event)
     db.flush()

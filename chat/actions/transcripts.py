@@ -58,6 +58,9 @@ def check_transcript_request(db: Session, chat: ChatSession, form: TranscriptReq
     """The normalised address, the time zone and the language, or a refusal."""
     if chat.started_at is None:
         raise invalid_state("Only a chat that an agent answered has a transcript.")
+    channel = db.get(Channel, chat.channel_id)
+    if channel is not None and not channel.offer_transcript:
+        raise invalid_state("This channel does not send transcripts by e-mail.")
     try:
         address = validate_email(form.email, check_deliverability=False).normalized
     except EmailNotValidError as error:

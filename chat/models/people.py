@@ -77,6 +77,7 @@ class Channel(Base):
     request_from_queue_after_minutes: Mapped[int | None] = mapped_column()
     request_from_queue_length: Mapped[int | None] = mapped_column()
     rating_text: Mapped[str] = mapped_column(String(255), default="")
+    offer_transcript: Mapped[bool] = mapped_column(default=True)
     widget: Mapped[dict[str, Any]] = mapped_column(default=dict)
     is_deleted: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -67,7 +67,8 @@ def test_transfer_accept_reject_and_cancel(demo_server: ServerProcess, new_conte
     expect(receiver.page.locator("#ws-composer")).to_be_visible()
     receiver.write("Hej, jag tar över.")
     first.hears("Hej, jag tar över.")
-    expect(sender.page.locator("#ws-listening-note")).to_have_text("Another agent now handles this chat; you are listening in.")
+    expect(sender.page.locator("#ws-listening-note")).to_have_text(
+        "Another agent now handles this chat; you are listening in.")
     expect(sender.page.locator("#ws-composer")).to_be_hidden()
     expect(sender.messages()).to_contain_text("Hej, jag tar över.")
 

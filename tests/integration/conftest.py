@@ -7,21 +7,45 @@ from pathlib import Path
 import pytest
 
 from chat.db import Database
+from tests.deployment import RedisServer, ServerPair, create_database, drop_database
 from tests.factories import PASSWORD, make_channel, make_user
 from tests.server import ServerProcess
 from tests.wsclient import WsClient, login_cookie
 
+Deployment = ServerProcess | ServerPair
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """Every integration test runs twice: one process on SQLite with the in-process bus, and two
+    processes on PostgreSQL with Redis (visitor sockets on one, staff sockets on the other)."""
+    if request.param == "sqlite":
+        process = ServerProcess(tmp_path_factory.mktemp("server"))
+        process.start()
+        yield process
+        process.stop()
+        return
+    redis_server: RedisServer = request.getfixturevalue("redis_server")
+    database_name = create_database()
+    pair = ServerPair(tmp_path_factory.mktemp("pair"), database_name, redis_server.url)
+    try:
+        pair.start()
+        yield pair
+    finally:
+        pair.stop()
+        drop_database(database_name)
+
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"))
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def arrange(server: ServerProcess) -> Iterator[Database]:
+def arrange(server: Deployment) -> Iterator[Database]:
     database = server.database()
     yield database
     database.dispose()
@@ -31,7 +55,7 @@ def arrange(server: ServerProcess) -> Iterator[Database]:
 class World:
     """One channel with two present agents, a supervisor who may listen in, and an outsider."""
 
-    server: ServerProcess
+    server: Deployment
     channel_id: int
     agent1: str
     agent2: str
@@ -42,14 +66,14 @@ class World:
 
     def agent_socket(self, username: str) -> WsClient:
         cookie = login_cookie(self.server.url, username, PASSWORD)
-        return WsClient(f"{self.server.ws_url}/ws/agent", cookie=cookie)
+        return WsClient(f"{self.server.agent_ws_url}/ws/agent", cookie=cookie)
 
     def visitor_socket(self, token: str) -> WsClient:
-        return WsClient(f"{self.server.ws_url}/ws/visitor?token={token}")
+        return WsClient(f"{self.server.visitor_ws_url}/ws/visitor?token={token}")
 
 
 @pytest.fixture
-def world(server: ServerProcess, arrange: Database) -> World:
+def world(server: Deployment, arrange: Database) -> World:
     with arrange.write() as db:
         channel = make_channel(db, welcome_message="Welcome to Support!")
         agent1 = make_user(db, channels=(channel,))
@@ -61,5 +85,5 @@ def world(server: ServerProcess, arrange: Database) -> World:
 
 
 @pytest.fixture
-def server_path(server: ServerProcess) -> Path:
+def server_path(server: Deployment) -> Path:
     return server.data_dir

@@ -10,21 +10,22 @@ from sqlalchemy import func, select
 from chat.db import Database
 from chat.models import ChatSession, SessionEvent
 from tests.factories import PASSWORD, make_channel, make_user
-from tests.server import ServerProcess
+from tests.integration.conftest import Deployment
 from tests.wsclient import WsClient, login_cookie, start_visitor_session
 
 AGENTS = 20
 CHATS = 10
 
 
-def test_get_next_never_gives_a_chat_to_two_agents(server: ServerProcess, arrange: Database) -> None:
+def test_get_next_never_gives_a_chat_to_two_agents(server: Deployment, arrange: Database) -> None:
     with arrange.write() as db:
         channel = make_channel(db, name="Race")
         usernames = [make_user(db, channels=(channel,)).username for _ in range(AGENTS)]
         channel_id = channel.id
     session_ids = {start_visitor_session(server.url, channel_id)["session"]["session_id"] for _ in range(CHATS)}
-    sockets = [WsClient(f"{server.ws_url}/ws/agent", cookie=login_cookie(server.url, name, PASSWORD))
-               for name in usernames]
+    endpoints = (server.visitor_ws_url, server.agent_ws_url)  # two processes on PostgreSQL, one on SQLite
+    sockets = [WsClient(f"{endpoints[i % 2]}/ws/agent", cookie=login_cookie(server.url, name, PASSWORD))
+               for i, name in enumerate(usernames)]
     barrier = threading.Barrier(AGENTS)
     won: list[int] = []
     refusals: list[str] = []

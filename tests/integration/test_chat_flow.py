@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import requests
 
+from tests.deployment import ServerPair
 from tests.integration.conftest import World
 from tests.wsclient import start_visitor_session
 
 
 def test_health_reports_database_and_bus(world: World) -> None:
     body = requests.get(f"{world.server.url}/healthz", timeout=5).json()
-    assert body == {"ok": True, "database": "ok", "bus": "in-process"}
+    expected_bus = "redis" if isinstance(world.server, ServerPair) else "in-process"
+    assert body == {"ok": True, "database": "ok", "bus": expected_bus}
 
 
 def test_visitor_and_agent_chat_live(world: World) -> None:

@@ -40,7 +40,7 @@ from chat.protocol import (
     visitor_frames,
 )
 from tests.factories import PASSWORD, make_channel, make_user
-from tests.server import ServerProcess
+from tests.integration.conftest import Deployment
 from tests.wsclient import Frame, WsClient, login_cookie, start_visitor_session
 
 Role = Literal["visitor", "agent"]
@@ -102,7 +102,7 @@ class FuzzWorld:
 
 
 @pytest.fixture(scope="module")
-def fuzz_world(server: ServerProcess, arrange: Database) -> Iterator[FuzzWorld]:
+def fuzz_world(server: Deployment, arrange: Database) -> Iterator[FuzzWorld]:
     """Channel C: `owner` answers every chat, `fuzzer` (the fuzzing agent) may respond but owns nothing
     and C's queue is empty. Channel D, where the fuzzer has no rights, has one queued chat."""
     with arrange.write() as db:

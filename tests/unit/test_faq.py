@@ -83,4 +83,5 @@ def test_a_channel_without_faq_folder_suggests_nothing(database: Database) -> No
 
 
 def test_words_are_lower_case_without_short_words_and_stopwords() -> None:
-    assert words("How do I RESET my Password? Jag har glömt lösenordet!") == ["reset", "password", "glömt", "lösenordet"]
+    found = words("How do I RESET my Password? Jag har glömt lösenordet!")
+    assert found == ["reset", "password", "glömt", "lösenordet"]
