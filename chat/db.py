@@ -18,6 +18,7 @@ from chat.bus import Bus
 
 OUTBOX_KEY = "outbox"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 7_301_002
 
 
 def publish_on_commit(db_session: Session, topic: str, message: dict[str, Any]) -> None:
@@ -80,7 +81,10 @@ class Database:
             return False
 
     def migrate(self) -> None:
-        with self.engine.begin() as connection:
+        """Safe when several processes start at once: one migrates, the others wait and find it done."""
+        with self.engine.execution_options(sqlite_immediate=True).begin() as connection:
+            if not self.is_sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             command.upgrade(alembic_config(connection), "head")
 
     def dispose(self) -> None:

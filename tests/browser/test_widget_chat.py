@@ -40,7 +40,7 @@ def visitor(server: ServerProcess, new_context: Callable[..., BrowserContext]) -
 def chatting(visitor: VisitorPage, agent: ProtocolAgent, name: str) -> int:
     """A visitor whose first question matches no FAQ article, answered by the agent."""
     visitor.visit().open()
-    visitor.fill_prechat(name, f"{name.split()[0].lower()}@example.com", "Hello, a quick question")
+    visitor.fill_prechat(name, f"{name.split(maxsplit=1)[0].lower()}@example.com", "Hello, a quick question")
     session_id = agent.queued(name)
     agent.answer(session_id)
     expect(visitor.page.get_by_text("Anna joined the chat.")).to_be_visible()

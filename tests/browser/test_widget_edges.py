@@ -3,6 +3,7 @@ only, and on a website the channel does not allow."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -236,6 +237,45 @@ def test_keyboard_only_with_visible_focus(visitor: VisitorPage, agent: ProtocolA
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(launcher).to_be_focused()
+
+
+def test_script_tag_options_prefill_look_language_and_time_zone(server: ServerProcess, agent: ProtocolAgent,
+                                                                new_context: Callable[..., BrowserContext]) -> None:
+    """A page on yet another site, with every option of the script tag."""
+    context = new_context(timezone_id="Asia/Tokyo", locale="sv-SE")
+    context.add_cookies([{"name": "visitor_name", "value": "Yuki%20Tanaka", "url": "http://shop.test/"}])
+    tag = (f'<script src="{server.url}/widget.js" data-channel="1" data-language="sv" data-theme="classic" '
+           'data-size="large" data-color="#aa0000" data-title="Hjälp" data-delay="1" '
+           'data-name="cookie:visitor_name" data-email="url:em" data-company="variable:shop.customer.company" '
+           'data-phone="+46 70 123 45 67" defer></script>')
+    html = ("<!doctype html><html><head><meta name=viewport content='width=device-width'></head><body>"
+            "<script>window.shop = {customer: {company: 'Tanaka AB'}}</script>" + tag + "</body></html>")
+    context.route("http://shop.test/**", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page = context.new_page()
+    page.goto("http://shop.test/page?em=yuki%40example.jp")
+    page.get_by_role("button", name="Need help? Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Chatt: Hjälp")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_class(re.compile("lcw-panel"))
+    expect(page.get_by_role("textbox", name="Namn")).to_have_value("Yuki Tanaka")
+    expect(page.get_by_role("textbox", name="E-post")).to_have_value("yuki@example.jp")
+    expect(page.get_by_role("textbox", name="Företag")).to_have_value("Tanaka AB")
+    expect(page.get_by_role("textbox", name="Telefon")).to_have_value("+46 70 123 45 67")
+    look = dialog.evaluate("""panel => ({width: panel.getBoundingClientRect().width,
+        header: getComputedStyle(panel.querySelector('header')).backgroundColor,
+        classes: panel.parentNode.className})""")
+    assert look == {"width": 430, "header": "rgb(170, 0, 0)", "classes": "lcw-root lcw-theme-classic lcw-size-large"}
+
+    page.get_by_role("textbox", name="Din fråga").fill("Hej från Tokyo")
+    page.get_by_role("checkbox", name="I agree").check()
+    page.get_by_role("button", name="Starta chatten").click()
+    session_id = agent.queued("Yuki Tanaka")
+    agent.answer(session_id)
+    agent.say(session_id, "Konnichiwa!")
+    said = agent.sees(session_id, "Konnichiwa!")
+    local = datetime.fromisoformat(said["at"]).astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    message = page.get_by_role("listitem").filter(has_text="Konnichiwa!")
+    expect(message.locator("time")).to_have_text(local)  # the visitor's own time zone
 
 
 def test_a_site_the_channel_does_not_allow_gets_a_clear_error(visitor: VisitorPage, server: ServerProcess) -> None:

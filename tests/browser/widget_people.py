@@ -37,7 +37,8 @@ class ProtocolAgent:
         self.connect()
 
     def connect(self) -> None:
-        self.ws = WsClient(f"{self.server.ws_url}/ws/agent", cookie=login_cookie(self.server.url, self.username, "demo"))
+        cookie = login_cookie(self.server.url, self.username, "demo")
+        self.ws = WsClient(f"{self.server.ws_url}/ws/agent", cookie=cookie)
         assert self.ws.request({"type": "presence", "presence": "present"})["type"] == "ack"
         self.ws.send({"type": "hello"})
         self.ws.wait_for(lambda f: f["type"] == "agent_state")
