@@ -4,9 +4,13 @@
 
   const TEXT = {
     en: { live: "Live", connecting: "Connecting…", catching_up: "Catching up…", reconnecting: "Reconnecting…",
-          incoming: "New chat", waiting: "waiting" },
+          incoming: "New chat", waiting: "waiting",
+          agent_warning: "{n} chat(s) waiting longer than the warning time",
+          manager_warning: "Manager warning: {n} chat(s) waiting too long" },
     sv: { live: "Live", connecting: "Ansluter…", catching_up: "Hämtar det senaste…", reconnecting: "Återansluter…",
-          incoming: "Ny chatt", waiting: "väntar" },
+          incoming: "Ny chatt", waiting: "väntar",
+          agent_warning: "{n} chatt(ar) har väntat längre än varningstiden",
+          manager_warning: "Chefsvarning: {n} chatt(ar) har väntat för länge" },
   };
 
   function language() {
@@ -69,6 +73,28 @@
     }
   }
 
+  /* A chat waiting longer than the channel's agent warning is shown to those who may answer it;
+   * longer than the manager warning, also to the channel's managers. */
+  function renderWaitWarnings() {
+    const rt = window.chatRT;
+    const now = Date.now();
+    const agentLate = [];
+    const managerLate = [];
+    rt.queue.forEach(function (chat) {
+      const channel = rt.channels.get(chat.channel_id);
+      if (!channel) { return; }
+      const minutes = (now - new Date(chat.requested_at).getTime()) / 60000;
+      if (channel.is_manager && minutes >= channel.manager_warning_minutes) { managerLate.push(channel.name); }
+      else if (channel.can_respond && minutes >= channel.agent_warning_minutes) { agentLate.push(channel.name); }
+    });
+    const parts = [];
+    if (agentLate.length) { parts.push("⚠ " + text("agent_warning").replace("{n}", agentLate.length) + " (" + unique(agentLate) + ")"); }
+    if (managerLate.length) { parts.push("⚠ " + text("manager_warning").replace("{n}", managerLate.length) + " (" + unique(managerLate) + ")"); }
+    setProps("rt-alerts", { children: parts.join(" · ") });
+  }
+
+  function unique(names) { return Array.from(new Set(names)).join(", "); }
+
   function askNotificationPermission() {
     if ("Notification" in window && Notification.permission === "default") {
       Notification.requestPermission();
@@ -103,7 +129,7 @@
       if (what === "incoming") { notifyIncoming(detail); }
       if (what === "state" || what === "status") { renderShell(); }
     });
-    setInterval(renderShell, 1000);
+    setInterval(function () { renderShell(); renderWaitWarnings(); }, 1000);
   }
   start();
 })();

@@ -115,10 +115,15 @@
       who = t("system");
     }
     if (data.author === "whisper") { who = t("whisper", { name: data.author_name || "" }); }
-    const children = [
-      h("Span", { className: "msg-meta" }, who + " · " + clock(frame.at)),
-      h("P", { className: "msg-body" }, body),
-    ];
+    const children = [h("Span", { className: "msg-meta" }, who + " · " + clock(frame.at))];
+    if (data.kind === "attachment" && data.attachment_id) {
+      const url = "/api/v1/attachments/" + data.attachment_id;
+      const file = [h("A", { href: url, target: "_blank", rel: "noopener", className: "msg-file" }, "📎 " + body)];
+      if (/\.(png|jpe?g|gif|webp)$/i.test(body)) { file.push(h("Img", { src: url, alt: body, className: "msg-image" })); }
+      children.push(h("Div", { className: "msg-body" }, file));
+    } else {
+      children.push(h("P", { className: "msg-body" }, body));
+    }
     if (data.author === "agent" && frame.seq <= chat.readByVisitor) {
       children.push(h("Span", { className: "msg-read" }, "✓ " + t("read")));
     }

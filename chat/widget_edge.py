@@ -69,7 +69,8 @@ def json_body() -> dict[str, Any]:
 def _bundle(stamp: tuple[float, ...]) -> tuple[str, str]:
     css = (ASSETS / "widget.css").read_text(encoding="utf-8")
     parts = [f"/* --- {name} --- */\n" + (ASSETS / name).read_text(encoding="utf-8") for name in WIDGET_PARTS]
-    body = "(function () {\n\"use strict\";\nvar WIDGET_CSS = " + json.dumps(css) + ";\n" + "\n".join(parts) + "}());\n"
+    head = "(function () {\n\"use strict\";\nvar WIDGET_CSS = " + json.dumps(css) + ";\n"
+    body = head + "\n".join(parts) + "\n}());\n"
     return body, hashlib.sha256(body.encode()).hexdigest()[:32]
 
 

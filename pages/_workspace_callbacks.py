@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from chat.access import Need, access_session_for_agent, membership
+from chat.actions.attachments import FileStore, Upload, do_agent_upload
 from chat.actions.content import (
     INSERT_KINDS,
     QuickReplyForm,
@@ -204,4 +206,32 @@ def save_quick_reply(_clicks: int, name: str | None, body: str | None) -> str:
             saved = do_save_quick_reply(db, db.get_one(User, viewer.id), form)
             return f"✓ {saved.name}"
     except (ActionError, ValidationError) as error:
+        return _problem(error)
+
+
+@callback(
+    Output("ws-upload-feedback", "children"),
+    Input("ws-upload", "contents"),
+    State("ws-upload", "filename"),
+    State("ws-open-session", "data"),
+    prevent_initial_call=True,
+)
+def upload_file(contents: str | None, filename: str | None, session_id: int | None) -> str:
+    """dcc.Upload hands over a data URL; the file becomes an attachment message like the visitor's."""
+    viewer = require_viewer()
+    if not contents or not session_id:
+        return ""
+    config = services().config
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError):
+        return "The file could not be read."
+    try:
+        with services().db.write() as db:
+            user = db.get_one(User, viewer.id)
+            chat = access_session_for_agent(db, user, session_id, Need.OWN, for_update=True)
+            store = FileStore(config.data_dir / "attachments", config.upload_max_bytes)
+            attachment, _message = do_agent_upload(db, store, chat, user, Upload(filename or "file", data))
+            return f"✓ {attachment.filename}"
+    except ActionError as error:
         return _problem(error)

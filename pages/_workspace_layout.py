@@ -103,6 +103,9 @@ def middle_pane(t: dict[str, str]) -> html.Section:
                 _button(t["take_over"], "ws-take-over", hidden=True),
             ]),
             html.Div(id="ws-composer-area", className="ws-composer", children=[
+                dcc.Upload(id="ws-upload", className="ws-upload", multiple=False,
+                           children=html.Span(t["attach"], className="link-button")),
+                html.Div(id="ws-upload-feedback", role="status"),
                 html.Label(t["message"], htmlFor="ws-composer"),
                 dcc.Textarea(id="ws-composer", value="", maxLength=1024, className="ws-composer-input"),
                 html.Div(className="ws-composer-actions", children=[

@@ -25,6 +25,7 @@ WORKSPACE_TEXT: dict[str, dict[str, str]] = {
         "no_matches": "No matching contact.",
         "whisper_label": "Whisper to the agent (the visitor never sees it)", "send_whisper": "Send whisper",
         "take_over": "Take over",
+        "attach": "Attach a file: drop it here or click to choose",
     },
     "sv": {
         "my_chats": "Mina chattar", "in_queue": "I kö", "get_next": "Hämta nästa i kön",
@@ -48,6 +49,7 @@ WORKSPACE_TEXT: dict[str, dict[str, str]] = {
         "no_matches": "Ingen matchande kontakt.",
         "whisper_label": "Viska till handläggaren (besökaren ser det aldrig)", "send_whisper": "Skicka viskning",
         "take_over": "Ta över",
+        "attach": "Bifoga en fil: släpp den här eller klicka för att välja",
     },
 }
 

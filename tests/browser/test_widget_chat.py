@@ -86,6 +86,8 @@ def test_prechat_faq_queue_and_a_whole_conversation(visitor: VisitorPage, agent:
     visitor.shows_once("Hi Vera! I can help you with that.")
 
     page.get_by_role("textbox", name="Write a message").fill("My user name is vera.v")
+    agent.ws.wait_for(lambda f: f.get("type") == "signal" and f["event"] == "typing"
+                      and f["data"] == {"side": "visitor", "active": True})
     draft = agent.ws.wait_for(lambda f: f.get("type") == "signal" and f["event"] == "draft"
                               and f["data"]["text"] == "My user name is vera.v")
     assert draft["staff_only"] is True  # the sneak peek reaches staff only
@@ -161,6 +163,27 @@ def test_a_reload_and_another_page_keep_the_conversation(visitor: VisitorPage, a
     visitor.write("Great")
     agent.sees(session_id, "Great")
     assert agent.bodies(session_id, "visitor") == ["Hello, a quick question", "Thanks, I'll wait.", "Great"]
+
+
+def test_too_long_and_too_fast_get_a_clear_message_and_nothing_is_lost(visitor: VisitorPage,
+                                                                        agent: ProtocolAgent) -> None:
+    session_id = chatting(visitor, agent, "Bo Burst")
+    page = visitor.page
+    composer = page.get_by_role("textbox", name="Write a message")
+    composer.fill("y" * 1100)
+    composer.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="Your message is too long: 1100 characters, at most 1024.")
+           ).to_be_visible()
+    expect(composer).to_have_value("y" * 1100)  # kept, to shorten
+    burst = [f"Line {n}" for n in range(1, 25)]
+    for line in burst:  # far faster than the server takes them (2 a second, bursts of 10)
+        composer.fill(line)
+        composer.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="You are sending messages quickly")).to_be_visible()
+    agent.sees(session_id, "Line 24", timeout=30)
+    for line in burst:
+        visitor.shows_once(line)
+    assert agent.bodies(session_id, "visitor") == ["Hello, a quick question", *burst]
 
 
 def test_the_widget_comes_back_after_a_server_restart(visitor: VisitorPage, agent: ProtocolAgent,

@@ -241,18 +241,19 @@ def test_keyboard_only_with_visible_focus(visitor: VisitorPage, agent: ProtocolA
 
 def test_script_tag_options_prefill_look_language_and_time_zone(server: ServerProcess, agent: ProtocolAgent,
                                                                 new_context: Callable[..., BrowserContext]) -> None:
-    """A page on yet another site, with every option of the script tag."""
+    """A page of the demo site's origin (its address gives `?em=`) written with every option of the script tag."""
     context = new_context(timezone_id="Asia/Tokyo", locale="sv-SE")
-    context.add_cookies([{"name": "visitor_name", "value": "Yuki%20Tanaka", "url": "http://shop.test/"}])
+    site = server.demo_site_url
+    context.add_cookies([{"name": "visitor_name", "value": "Yuki%20Tanaka", "url": site}])
     tag = (f'<script src="{server.url}/widget.js" data-channel="1" data-language="sv" data-theme="classic" '
            'data-size="large" data-color="#aa0000" data-title="Hjälp" data-delay="1" '
            'data-name="cookie:visitor_name" data-email="url:em" data-company="variable:shop.customer.company" '
            'data-phone="+46 70 123 45 67" defer></script>')
     html = ("<!doctype html><html><head><meta name=viewport content='width=device-width'></head><body>"
             "<script>window.shop = {customer: {company: 'Tanaka AB'}}</script>" + tag + "</body></html>")
-    context.route("http://shop.test/**", lambda route: route.fulfill(body=html, content_type="text/html"))
     page = context.new_page()
-    page.goto("http://shop.test/page?em=yuki%40example.jp")
+    page.goto(f"{site}/no-such-page?em=yuki%40example.jp")  # a page without the widget, then our own
+    page.set_content(html)
     page.get_by_role("button", name="Need help? Chat with us").click()
     dialog = page.get_by_role("dialog", name="Chatt: Hjälp")
     expect(dialog).to_be_visible()

@@ -238,3 +238,44 @@ def test_reload_and_dropped_socket_show_everything_once(demo_server: ServerProce
     seqs = page.locator("#ws-messages [data-seq]").evaluate_all("nodes => nodes.map(n => Number(n.dataset.seq))")
     assert seqs == sorted(set(seqs))
     visitor.leave()
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_agent_attaches_a_file_and_the_visitor_gets_it(demo_server: ServerProcess, new_context: NewContext) -> None:
+    agent = StaffPage.sign_in(new_context(), demo_server, "agent1")
+    page = agent.page
+    visitor = Visitor.start(demo_server, name="Filip File", question="Can you send the manual?")
+    page.get_by_role("button", name="Get next in queue").click()
+    expect(agent.messages()).to_contain_text("Can you send the manual?")
+    page.locator("#ws-upload input[type=file]").set_input_files(
+        files=[{"name": "manual.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator("#ws-upload-feedback")).to_have_text("✓ manual.png")
+    link = agent.messages().get_by_role("link", name="📎 manual.png")
+    expect(link).to_be_visible()
+    got = visitor.socket.wait_for(lambda f: f.get("event") == "message" and f["data"].get("kind") == "attachment")
+    assert got["data"]["body"] == "manual.png"
+    download = page.request.get(f"{demo_server.url}{link.get_attribute('href')}")
+    assert download.ok and download.body() == PNG
+    visitor.leave()
+
+
+def test_waiting_too_long_warns_agents_then_managers(demo_server: ServerProcess, new_context: NewContext) -> None:
+    agent_context = new_context()
+    agent_context.clock.install()
+    agent = StaffPage.sign_in(agent_context, demo_server, "agent1")
+    manager_context = new_context()
+    manager_context.clock.install()
+    manager = StaffPage.sign_in(manager_context, demo_server, "manager", path="/dashboard", present=False)
+    visitor = Visitor.start(demo_server, name="Walter Waiting", question="Hello?")
+    expect(agent.page.locator("#ws-queue-count")).to_have_text("1")
+    expect(agent.page.locator("#rt-alerts")).to_have_text("")
+    agent_context.clock.fast_forward("02:30")
+    expect(agent.page.locator("#rt-alerts")).to_contain_text("1 chat(s) waiting longer than the warning time")
+    expect(manager.page.locator("#rt-alerts")).not_to_contain_text("Manager warning")
+    manager_context.clock.fast_forward("05:30")
+    expect(manager.page.locator("#rt-alerts")).to_contain_text("Manager warning: 1 chat(s) waiting too long (Support)")
+    visitor.leave()
+    expect(agent.page.locator("#rt-alerts")).to_have_text("")
