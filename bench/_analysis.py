@@ -1,25 +1,148 @@
-"""Placeholder."""
+"""The prose of the chat load section: method, targets met or missed, ramp, idle sockets, profile."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bench._load import Figures
+from bench._profile import Profile
+
+CLIENT_BOUND_CPU = 85.0  # % of a core in the busiest client process: past this the client may be the limit
+CLIENT_BOUND_LAG_MS = 50.0  # p99 of (actual - scheduled) send time
+
+
+def _ms(value: float) -> str:
+    return "–" if value != value else (f"{value:.1f}" if value < 100 else f"{value:,.0f}")  # noqa: PLR0124
+
+
+def _step(results: dict[str, Any], key: str, scenario: str) -> Figures | None:
+    figures: Figures | None = results.get(key, {}).get(scenario)
+    return figures
+
+
+def client_bound(f: Figures) -> bool:
+    return f.client_cpu_max >= CLIENT_BOUND_CPU or f.send_lag_p99 >= CLIENT_BOUND_LAG_MS
+
+
+def _outcome(f: Figures) -> str:
+    parts = [f"p99 {_ms(f.p99)} ms", f"{f.delivered:,} of {f.sent:,} delivered"]
+    if f.overloaded:
+        parts.append("the server fell more than 3 s behind and the clients stopped sending")
+    if f.errors:
+        parts.append(f"{f.errors} errors")
+    return ", ".join(parts)
+
 
 def verdicts(results: dict[str, Any]) -> list[str]:
-    return []
+    lines = ["| target | measured | verdict |", "| --- | --- | --- |"]
+    chats, burst, sio = _step(results, "product", "chats"), _step(results, "product", "burst"), \
+        _step(results, "socketio", "burst")
+    if chats:
+        ok = chats.meets(5.0)
+        lines.append(f"| {chats.pairs:,} concurrent chats at 1 msg / 5 s: p99 <= 5 ms | {_outcome(chats)} | "
+                     f"{'met' if ok else '**missed**'} |")
+    if burst:
+        ratio = sio.p99 / burst.p99 if sio and burst.p99 and not burst.overloaded else float("nan")
+        ok = burst.meets(15.0) and ratio >= 10
+        vs = f"; Flask-SocketIO p99 {_ms(sio.p99)} ms ({_outcome(sio)})" if sio else ""
+        lines.append(f"| {burst.rate:,.0f} msg/s: p99 <= 15 ms and >= 10x better than Flask-SocketIO | "
+                     f"{_outcome(burst)}{vs} | {'met' if ok else '**missed**'} |")
+    best, relay_best = results.get("product", {}).get("best"), results.get("relay", {}).get("best")
+    if best is not None and relay_best:
+        share = best / relay_best
+        verdict = "met" if share >= 0.8 else "**missed**"
+        lines.append(f"| highest rate with p99 <= 100 ms and nothing lost >= 80 % of the bare relay's | "
+                     f"{best:,.0f} vs {relay_best:,.0f} msg/s = {share:.0%} | {verdict} |")
+    for idle in results.get("idle", [])[:1]:
+        ok = idle["rss_mb"] <= 600 and idle["sockets"] >= results["idle_target"]
+        lines.append(f"| {results['idle_target']:,} idle visitor sockets on one process: <= 600 MB RSS | "
+                     f"{idle['sockets']:,} open, {idle['rss_mb']:.0f} MB | {'met' if ok else '**missed**'} |")
+    scaled = [k for k in ("pg1", "pg2") if k in results]
+    if scaled:
+        text = "; ".join(f"{results[k]['label'].split(', ', 1)[1]}: highest rate {results[k].get('best', 0):,.0f} msg/s"
+                         for k in scaled)
+        lines.append(f"| PostgreSQL + Redis with 1 and 2 processes, side by side | {text} | reported below |")
+    return lines
 
 
 def method(results: dict[str, Any]) -> list[str]:
-    return []
+    pairs = next((f.pairs for k in ("product", "relay", "socketio") if (f := _step(results, k, "chats"))), 0)
+    return [
+        f"Each of the {pairs:,} pairs is one chat. Product: the visitor starts it over REST "
+        "(`POST /api/v1/visitor/sessions`), its own agent (one staff user per pair, Present, in channels of 50) "
+        "signs in (`POST /login`), opens `/ws/agent`, sends `pick_up`, `subscribe` and `hello`; the visitor opens "
+        "`/ws/visitor` and subscribes. Flask-SocketIO: both sides join a room of their own (Engine.IO v4 / "
+        "Socket.IO v5 packets over the WebSocket transport); the room's `message` event is emitted to the room. "
+        "Bare relay: both sides open `/ws?room=…`. Visitors then send at the total rate, each pair at an even "
+        "share with a random phase; the agent side measures visitor send -> agent receive (the product stores "
+        "the message, allocates its sequence number and commits before anyone is told).",
+        "",
+        "The client is the `websockets` asyncio library on uvloop in several processes (`--workers`), offering "
+        "`permessage-deflate; client_max_window_bits` as browsers do (all three servers accept it). Sockets ping "
+        "as the widget (20 s) and the workspace (15 s) do. The three servers run at the same time in their own "
+        "processes and every step runs on each of them in turn, so the machine's noise falls on all alike. "
+        "A step that falls more than 3 s (at least 300 messages) behind stops sending (\"overloaded\"); "
+        "anything not delivered 10 s after the last send counts as lost; before the next step the server is "
+        "given time to work off its backlog. CPU is per cent of one core over the sending window; RSS is at its "
+        "end. Product settings: `CHAT_VISITOR_MESSAGES_PER_SECOND=0` (the per-visitor limit is off: the client "
+        "paces the load), `CHAT_DEMO=0`, `CHAT_ETL_INTERVAL=0`, `CHAT_LOG_LEVEL=WARNING`, "
+        "`CHAT_HEARTBEAT_SECONDS=20`.",
+    ]
 
 
 def ramp_summary(results: dict[str, Any]) -> list[str]:
-    return []
+    lines = []
+    for key in ("product", "relay", "pg1", "pg2"):
+        if "ramp" not in results.get(key, {}):
+            continue
+        steps: list[Figures] = results[key]["ramp"]
+        failed = [f for f in steps if not f.meets(100.0)]
+        note = ""
+        if failed and client_bound(min(failed, key=lambda f: f.rate)):
+            note = " (its first failing step was client-bound: the figure is a floor for this server)"
+        lines.append(f"- {results[key]['label']}: highest rate with p99 <= 100 ms and nothing lost "
+                     f"**{results[key]['best']:,.0f} msg/s**{note}.")
+    return lines
 
 
 def idle_rows(results: dict[str, Any]) -> list[str]:
-    return []
+    lines = ["| target | sockets open | server RSS | empty server | per socket | idle CPU | time to open |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results.get("idle", []):
+        per_socket = (r["rss_mb"] - r["baseline_mb"]) * 1024 / max(1, r["sockets"])
+        lines.append(f"| {r['label']} | {r['sockets']:,} | {r['rss_mb']:.0f} MB | {r['baseline_mb']:.0f} MB | "
+                     f"{per_socket:.0f} KB | {r['idle_cpu']:.0f}% | {r['setup_seconds']:.0f} s |")
+    return lines
+
+
+def cost_rows(results: dict[str, Any]) -> list[str]:
+    lines = ["| target | step | server CPU per message |", "| --- | --- | --- |"]
+    for key in ("product", "socketio", "relay", "pg1", "pg2"):
+        for scenario in ("chats", "burst"):
+            f = _step(results, key, scenario)
+            if f and f.sent:
+                helper = f" + {f.helper_cpu * 10 * f.duration / f.sent:.2f} ms PostgreSQL/Redis" if f.helper_cpu else ""
+                lines.append(f"| {f.target} | {scenario} ({f.rate:,.0f} msg/s) | "
+                             f"{f.cpu_ms_per_message:.2f} ms{helper} |")
+    return lines
+
+
+def _profile_block(title: str, profile: Profile) -> list[str]:
+    lines = [f"{title}: busy {profile.busy:.0%} of the samples ({profile.samples} at 100 Hz over "
+             f"{profile.seconds:.0f} s). Where the busy time goes, by the layer of the innermost Python frame:", "",
+             "| layer | share |", "| --- | --- |"]
+    lines += [f"| {name} | {share:.0%} |" for name, share in profile.layers if share >= 0.005]
+    lines += ["", "Product functions, inclusive:", "", "| function | share |", "| --- | --- |"]
+    lines += [f"| `{name}` | {share:.0%} |" for name, share in profile.product]
+    return [*lines, ""]
 
 
 def profile_text(results: dict[str, Any]) -> list[str]:
-    return []
+    lines = ["Server CPU per message sent (all server work during the step, pings included, divided by messages "
+             "sent):", "", *cost_rows(results), ""]
+    for key in ("product", "pg2"):
+        for pid, profile in results.get(key, {}).get("profile", []):
+            if profile is not None:
+                lines += _profile_block(f"py-spy on {results[key]['label']} (pid {pid}) at the burst rate", profile)
+    lines += results.get("findings", [])
+    return lines

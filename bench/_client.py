@@ -29,6 +29,16 @@ AGENT_PING_SECONDS = 15.0  # the workspace (assets/realtime.js) pings every 15 s
 MAX_ERROR_SAMPLES = 5
 
 
+@dataclass(frozen=True)
+class StepOrder:
+    step: str
+    rate_per_pair: float
+    start_at: float  # time.monotonic() of the first send
+    duration: float
+    drain: float  # seconds to wait for late deliveries after the last send
+    backlog_cap: float  # stop sending once this many of this worker's messages are undelivered
+
+
 @dataclass
 class StepResult:
     step: str
@@ -41,6 +51,7 @@ class StepResult:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     open_sockets: int = 0
+    overloaded: bool = False  # the server fell so far behind that this worker stopped sending
 
 
 @dataclass
@@ -95,6 +106,21 @@ class Worker:
         return SetupResult(len(self.pairs), len(failures), time.monotonic() - started, failures[:MAX_ERROR_SAMPLES],
                            self.open_sockets())
 
+    async def greet(self) -> float:
+        started = time.monotonic()
+        gate = asyncio.Semaphore(SETUP_CONCURRENCY)
+
+        async def greet_one(pair: Pair) -> None:
+            async with gate:
+                try:
+                    if pair.greet is not None:
+                        await pair.greet()
+                except Exception as error:  # noqa: BLE001 - reported; the pair still measures delivery
+                    self.report(f"hello failed: {error!r}"[:300])
+
+        await asyncio.gather(*(greet_one(pair) for pair in self.pairs))
+        return time.monotonic() - started
+
     async def _keep_alive(self) -> None:
         """Each socket pings at its own phase, as independent browsers would."""
         schedule: list[tuple[float, int, int, float]] = []
@@ -113,9 +139,11 @@ class Worker:
                     await self.driver.keep_alive(socket)
                 heapq.heappush(schedule, (due + every, p, s, every))
 
-    async def run(self, step: str, rate_per_pair: float, start_at: float, duration: float,
-                  drain: float) -> StepResult:
-        interval = 1.0 / rate_per_pair
+    async def run(self, order: StepOrder) -> StepResult:
+        """Send at the rate until the end, or until more than `backlog_cap` messages are undelivered."""
+        step, start_at, backlog_cap = order.step, order.start_at, order.backlog_cap
+        interval = 1.0 / order.rate_per_pair
+        duration, drain = order.duration, order.drain
         end = start_at + duration
         result = StepResult(step)
         errors_before = len(self.errors)
@@ -127,6 +155,10 @@ class Worker:
                 delay = due - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
+                if self.sent[step] - len(self.latencies[step]) > backlog_cap:
+                    result.overloaded = True
+                if result.overloaded:
+                    return
                 now = time.monotonic()
                 result.send_lag_ms.append((now - due) * 1000)
                 try:
@@ -165,8 +197,10 @@ async def _serve(pipe: Connection, worker: Worker) -> None:
         command: tuple[Any, ...] = await loop.run_in_executor(None, pipe.recv)
         if command[0] == "setup":
             pipe.send(await worker.setup())
+        elif command[0] == "greet":
+            pipe.send(await worker.greet())
         elif command[0] == "run":
-            pipe.send(await worker.run(*command[1:]))
+            pipe.send(await worker.run(command[1]))
         elif command[0] == "stats":
             pipe.send((worker.open_sockets(), worker.process.memory_info().rss))
         else:

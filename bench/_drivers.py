@@ -35,6 +35,8 @@ class PairSpec:
     index: int
     channel_id: int = 0
     username: str = ""
+    token: str = ""  # idle visitors: a chat seeded in the database, and its visitor's token
+    session_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Endpoints:
 class Pair:
     send: Callable[[str], Awaitable[None]]
     sockets: list[ClientConnection] = field(default_factory=list)
+    greet: Callable[[], Awaitable[None]] | None = None  # the agent's `hello`, once every pair is open
 
 
 async def open_socket(url: str, headers: dict[str, str] | None = None) -> ClientConnection:
@@ -90,7 +93,11 @@ def read_forever(ws: ClientConnection, on_frame: Callable[[str | bytes], Awaitab
 
 
 class ProductDriver:
-    """The product: REST to start a chat, JSON login, /ws/visitor and /ws/agent frames (docs/protocol.md)."""
+    """The product: REST to start a chat, JSON login, /ws/visitor and /ws/agent frames (docs/protocol.md).
+
+    Agents send `hello` only once every pair is open (`Pair.greet`): every agent event passes every staff
+    socket that follows the feed, so greeting first would make opening N pairs cost N x N deliveries.
+    Visitor messages write no agent events, so the steps measure the same either way."""
 
     def __init__(self, endpoints: Endpoints, report: Report) -> None:
         self.endpoints = endpoints
@@ -111,7 +118,10 @@ class ProductDriver:
         return "; ".join(f"{c.name}={c.value}" for c in response.cookies)
 
     async def _visitor(self, spec: PairSpec) -> tuple[ClientConnection, int]:
-        token, session_id = await asyncio.to_thread(self._start_chat, spec.channel_id, f"Visitor {spec.index}")
+        if spec.token:
+            token, session_id = spec.token, spec.session_id
+        else:
+            token, session_id = await asyncio.to_thread(self._start_chat, spec.channel_id, f"Visitor {spec.index}")
         visitor = await open_socket(f"{self.endpoints.visitor_ws}/ws/visitor?token={token}")
         await visitor.send(json.dumps({"type": "subscribe", "session_id": session_id, "last_seq": 0}))
         await _until(visitor, lambda f: f["type"] == "synced")
@@ -138,8 +148,7 @@ class ProductDriver:
         await _until(agent, lambda f: f["type"] == "ack" and f["id"] == "pick")
         await agent.send(json.dumps({"type": "subscribe", "session_id": session_id, "last_seq": 0}))
         await _until(agent, lambda f: f["type"] == "synced")
-        await agent.send(json.dumps({"type": "hello", "cursor": None}))
-        await _until(agent, lambda f: f["type"] == "agent_state")
+        greeted = asyncio.Event()
 
         def on_agent_frame(raw: str | bytes) -> None:
             if isinstance(raw, bytes):
@@ -148,8 +157,15 @@ class ProductDriver:
                 frame = json.loads(raw)
                 if frame["type"] == "event" and frame["data"]["author"] == "visitor":
                     deliver(frame["data"]["body"])
+            elif raw.startswith('{"type":"agent_state"'):
+                greeted.set()
             elif raw.startswith('{"type":"error"'):
                 self.report(raw[:300])
+
+        async def greet() -> None:
+            """The workspace's `hello`: from now on this socket follows the agent feed."""
+            await agent.send(json.dumps({"type": "hello", "cursor": None}))
+            await asyncio.wait_for(greeted.wait(), 120)
 
         read_forever(visitor, self._visitor_frame, self.report)
         read_forever(agent, on_agent_frame, self.report)
@@ -158,7 +174,7 @@ class ProductDriver:
             await visitor.send(json.dumps({"type": "send", "id": f"m{next(self._ids)}", "session_id": session_id,
                                            "text": text}))
 
-        return Pair(send=send, sockets=[visitor, agent])
+        return Pair(send=send, sockets=[visitor, agent], greet=greet)
 
     @staticmethod
     async def keep_alive(socket: ClientConnection) -> None:

@@ -54,11 +54,12 @@ def machine() -> dict[str, Any]:
 
 
 def step_line(f: Figures) -> str:
-    return (f"   {f.step:<11} {f.achieved:7.0f} msg/s  sent {f.sent:>6} delivered {f.delivered:>6}  "
+    stopped = " OVERLOADED: clients stopped sending" if f.overloaded else ""
+    return (f"   {f.step:<11} {f.rate:7.0f} msg/s  sent {f.sent:>6} delivered {f.delivered:>6}  "
             f"p50 {_ms(f.p50):>6} p95 {_ms(f.p95):>6} p99 {_ms(f.p99):>6} max {_ms(f.max):>6} ms  "
             f"server {f.server_cpu:3.0f}% cpu {f.server_rss_mb:5.0f} MB {f.server_sockets} sockets  "
             f"helpers {f.helper_cpu:3.0f}%  client {f.client_cpu:3.0f}% (max {f.client_cpu_max:3.0f}%) "
-            f"lag p99 {_ms(f.send_lag_p99)} ms  errors {f.errors}")
+            f"lag p99 {_ms(f.send_lag_p99)} ms  errors {f.errors}{stopped}")
 
 
 def idle_line(r: dict[str, Any]) -> str:
@@ -74,7 +75,8 @@ HEADER = ("| target | scenario | msg/s | sent | delivered | p50 ms | p95 ms | p9
 
 def row(f: Figures) -> str:
     helper = f" + {f.helper_cpu:.0f}% PG/Redis" if f.helper_cpu else ""
-    return (f"| {f.target} | {f.step} | {f.achieved:,.0f} | {f.sent:,} | {f.delivered:,} | {_ms(f.p50)} | "
+    stopped = " (overloaded: sending stopped)" if f.overloaded else ""
+    return (f"| {f.target} | {f.step} | {f.rate:,.0f}{stopped} | {f.sent:,} | {f.delivered:,} | {_ms(f.p50)} | "
             f"{_ms(f.p95)} | {_ms(f.p99)} | {_ms(f.max)} | {f.server_cpu:.0f}%{helper} | {f.server_rss_mb:.0f} | "
             f"{f.server_sockets:,} | {f.client_cpu:.0f}% ({f.client_cpu_max:.0f}%) |")
 

@@ -9,18 +9,22 @@ measure scrypt.
 
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Literal
 
 import psutil
+from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from bench._drivers import PASSWORD, Endpoints, PairSpec
-from chat.models import Channel, Membership, Presence, Role, User
+from chat.models import Channel, ChatSession, Membership, Presence, Role, SessionStatus, User, Visitor
+from chat.tokens import VisitorTokens
 from tests.deployment import RedisServer, ServerPair, create_database, drop_database
 from tests.server import ServerProcess, free_port
 
@@ -59,17 +63,19 @@ class ProductTarget:
         self.servers: list[ServerProcess] = []
         self.redis: RedisServer | None = None
         self.database_name = ""
+        self.secret = secrets.token_urlsafe(32)
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        env = PRODUCT_ENV | {"CHAT_SECRET_KEY": self.secret}
         if self.mode == "sqlite":
-            self.servers = [ServerProcess(self.root, PRODUCT_ENV)]
+            self.servers = [ServerProcess(self.root, env)]
             self.servers[0].start()
             return
         self.database_name = create_database()
         self.redis = RedisServer()
         self.redis.start()
-        pair = ServerPair(self.root, self.database_name, self.redis.url, PRODUCT_ENV)
+        pair = ServerPair(self.root, self.database_name, self.redis.url, env)
         if self.mode == "pg1":
             self.servers = [pair.a]
             pair.a.start(60)
@@ -95,27 +101,42 @@ class ProductTarget:
         return Endpoints(visitors.url, agents.url, visitors.ws_url, agents.ws_url)
 
     def seed(self, pairs: int, *, idle: bool) -> list[PairSpec]:
-        """Channels of 50 pairs, one Present agent per pair; idle visitors queue in one channel."""
+        """Channels of 50 pairs with one Present agent per pair (chats start over REST during setup);
+        or, for idle sockets, that many queued chats written straight into the database with their tokens."""
         database = self.servers[0].database()
-        password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
-        specs: list[PairSpec] = []
         with database.write() as db:
-            channels = [Channel(name=f"Load {c + 1}", prechat_required_fields=[])
-                        for c in range(1 if idle else -(-pairs // PAIRS_PER_CHANNEL))]
-            db.add_all(channels)
-            db.flush()
-            agents = 1 if idle else pairs
-            users = [User(username=f"load{i}", display_name=f"Load Agent {i}", password_hash=password_hash,
-                          role=Role.AGENT, presence=Presence.PRESENT) for i in range(agents)]
-            db.add_all(users)
-            db.flush()
-            db.add_all(Membership(user_id=user.id, channel_id=channels[i // PAIRS_PER_CHANNEL].id, can_respond=True)
-                       for i, user in enumerate(users))
-            for i in range(pairs):
-                channel = channels[0] if idle else channels[i // PAIRS_PER_CHANNEL]
-                specs.append(PairSpec(i, channel.id, "" if idle else f"load{i}"))
+            if idle:
+                specs = self._seed_waiting_chats(db, pairs)
+            else:
+                channels = [Channel(name=f"Load {c + 1}", prechat_required_fields=[])
+                            for c in range(-(-pairs // PAIRS_PER_CHANNEL))]
+                db.add_all(channels)
+                db.flush()
+                password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+                users = [User(username=f"load{i}", display_name=f"Load Agent {i}", password_hash=password_hash,
+                              role=Role.AGENT, presence=Presence.PRESENT) for i in range(pairs)]
+                db.add_all(users)
+                db.flush()
+                db.add_all(Membership(user_id=u.id, channel_id=channels[i // PAIRS_PER_CHANNEL].id, can_respond=True)
+                           for i, u in enumerate(users))
+                specs = [PairSpec(i, channels[i // PAIRS_PER_CHANNEL].id, f"load{i}") for i in range(pairs)]
         database.dispose()
         return specs
+
+    def _seed_waiting_chats(self, db: Session, count: int) -> list[PairSpec]:
+        channel = Channel(name="Idle", prechat_required_fields=[])
+        db.add(channel)
+        db.flush()
+        visitors = [Visitor(public_id=str(uuid.uuid4())) for _ in range(count)]
+        db.add_all(visitors)
+        db.flush()
+        chats = [ChatSession(channel_id=channel.id, visitor_id=v.id, status=SessionStatus.IN_QUEUE,
+                             visitor_name=f"Visitor {i}") for i, v in enumerate(visitors)]
+        db.add_all(chats)
+        db.flush()
+        tokens = VisitorTokens(self.secret)
+        return [PairSpec(i, channel.id, token=tokens.issue(v.id), session_id=c.id)
+                for i, (v, c) in enumerate(zip(visitors, chats, strict=True))]
 
     def stop(self) -> None:
         for server in self.servers:

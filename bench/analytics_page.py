@@ -88,8 +88,9 @@ def write_report(path: Path, f: dict[str, Any]) -> None:
              f"on {m['cpu']}, {m['memory']} RAM, load average at start {m['load']} (the machine is shared). "
              f"Python {m['python']}, DuckDB {m['duckdb']}, pyarrow {m['pyarrow']}, adbc-driver-sqlite "
              f"{m['adbc_driver_sqlite']}, SQLite {m['sqlite']}.", "",
-             f"Data: {f['chats']:,} chats and {f['messages']:,} messages in SQLite "
-             f"(generated in {f.get('generate_seconds', 0):.0f} s).", "",
+             f"Data: {f['chats']:,} chats and {f['messages']:,} messages in SQLite ("
+             + (f"generated in {f['generate_seconds']:.0f} s" if "generate_seconds" in f else "reused with --keep")
+             + ").", "",
              "| what | figure | target |", "| --- | --- | --- |",
              f"| full load (`--full`, ADBC reader) | {full['seconds']:.1f} s + publish {full['publish_seconds']:.1f} s "
              "| ≤ 30 s |",

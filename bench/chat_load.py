@@ -167,7 +167,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 10,000 sockets need as many descriptors
     work = args.dir or Path(tempfile.mkdtemp(prefix="chat-load-"))
     started = time.monotonic()
-    results: dict[str, Any] = {"argv": sys.argv[1:], "machine": _report.machine()}
+    results: dict[str, Any] = {"argv": sys.argv[1:], "machine": _report.machine(), "idle_target": args.idle_sockets}
     if {"chats", "burst", "ramp"} & args.scenarios:
         targets: dict[str, Target] = {"product": ProductTarget("product (SQLite)", work / "product")}
         if "socketio" in args.peers:
