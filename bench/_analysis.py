@@ -27,7 +27,7 @@ def client_bound(f: Figures) -> bool:
 def _outcome(f: Figures) -> str:
     parts = [f"p99 {_ms(f.p99)} ms", f"{f.delivered:,} of {f.sent:,} delivered"]
     if f.overloaded:
-        parts.append("the server fell more than 3 s behind and the clients stopped sending")
+        parts.append("the server fell behind by more than 0.5 s of messages and the clients stopped sending")
     if f.errors:
         parts.append(f"{f.errors} errors")
     return ", ".join(parts)
@@ -81,9 +81,9 @@ def method(results: dict[str, Any]) -> list[str]:
         "`permessage-deflate; client_max_window_bits` as browsers do (all three servers accept it). Sockets ping "
         "as the widget (20 s) and the workspace (15 s) do. The three servers run at the same time in their own "
         "processes and every step runs on each of them in turn, so the machine's noise falls on all alike. "
-        "A step that falls more than 3 s (at least 300 messages) behind stops sending (\"overloaded\"); "
+        "A step whose undelivered messages exceed 0.5 s of its rate (at least 300) stops sending (\"overloaded\"); "
         "anything not delivered 10 s after the last send counts as lost; before the next step the server is "
-        "given time to work off its backlog. CPU is per cent of one core over the sending window; RSS is at its "
+        "given time to deliver its backlog. CPU is per cent of one core over the sending window; RSS is at its "
         "end. Product settings: `CHAT_VISITOR_MESSAGES_PER_SECOND=0` (the per-visitor limit is off: the client "
         "paces the load), `CHAT_DEMO=0`, `CHAT_ETL_INTERVAL=0`, `CHAT_LOG_LEVEL=WARNING`, "
         "`CHAT_HEARTBEAT_SECONDS=20`.",

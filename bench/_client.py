@@ -71,6 +71,8 @@ class Worker:
         self.pairs: list[Pair] = []
         self.sent: Counter[str] = Counter()
         self.latencies: dict[str, list[float]] = {}
+        self.total_sent = 0
+        self.total_delivered = 0  # late deliveries of earlier steps included
         self.errors: list[str] = []
         self.process = psutil.Process()
         self.pinger: asyncio.Task[None] | None = None
@@ -80,6 +82,7 @@ class Worker:
 
     def deliver(self, text: str) -> None:
         received = time.monotonic()
+        self.total_delivered += 1
         step, stamp = text.split(" ", 1)
         self.latencies.setdefault(step, []).append((received - float(stamp)) * 1000)
 
@@ -167,6 +170,7 @@ class Worker:
                     self.report(f"send failed: {error!r}"[:300])
                     return
                 self.sent[step] += 1
+                self.total_sent += 1
                 due += interval
 
         await asyncio.sleep(max(0.0, start_at - time.monotonic()))
@@ -203,6 +207,8 @@ async def _serve(pipe: Connection, worker: Worker) -> None:
             pipe.send(await worker.run(command[1]))
         elif command[0] == "stats":
             pipe.send((worker.open_sockets(), worker.process.memory_info().rss))
+        elif command[0] == "outstanding":
+            pipe.send(worker.total_sent - worker.total_delivered)
         else:
             await worker.close()
             pipe.send("closed")

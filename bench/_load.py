@@ -12,7 +12,7 @@ from bench._client import SetupResult, StepOrder, StepResult, worker_main
 from bench._servers import Target, Usage
 
 START_DELAY = 1.5  # seconds between the run command and the first send, so every worker starts together
-BACKLOG_SECONDS = 3.0  # a step stops sending once this many seconds of messages are undelivered ...
+BACKLOG_SECONDS = 0.5  # a step stops sending once this many seconds of messages are undelivered ...
 BACKLOG_FLOOR = 300  # ... or this many, whichever is more: the step has failed, and the backlog stays drainable
 
 
@@ -134,15 +134,16 @@ class LoadRun:
         )
         return figures
 
-    def settle(self, idle_cpu: float = 25.0, timeout: float = 90.0) -> None:
-        """Wait until the server has worked off any backlog (under `idle_cpu` % of a core for a second)."""
-        usage = Usage(self.target.pids())
+    def settle(self, timeout: float = 180.0) -> int:
+        """Wait until every message sent so far has arrived (the server has worked off its backlog), then
+        one quiet second; returns what is still missing at the timeout."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            before = usage.cpu()
-            time.sleep(1.0)
-            if Usage.cpu_between(before, usage.cpu()) * 100 < idle_cpu:
-                return
+        missing = sum(self._ask(("outstanding",)))
+        while missing > 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            missing = sum(self._ask(("outstanding",)))
+        time.sleep(1.0)
+        return missing
 
     def close(self) -> None:
         try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -92,6 +93,7 @@ def measure(targets: dict[str, Target], args: argparse.Namespace, work: Path, *,
         chat_rate = args.pairs / args.seconds_between_messages
         for key, run in runs.items():
             run.step(f"warm-up/{key}", chat_rate, 5)
+            run.settle()
         for scenario, rate in (("chats", chat_rate), ("burst", args.burst_rate)):
             if scenario not in args.scenarios:
                 continue
@@ -162,6 +164,7 @@ def measure_idle(target: Target, sockets: int, workers: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # stop the servers on the way out
     args = parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 10,000 sockets need as many descriptors

@@ -69,4 +69,4 @@ def start_housekeeping(services: Services, stop: threading.Event) -> None:
         services.online.keep_alive()
         set_gone_agents_away(services)
 
-    _every(max(0.5, grace / 3), stop, presence_round, "presence sweep")
+    _every(max(0.5, grace / 6), stop, presence_round, "presence sweep")  # six refreshes per key lifetime

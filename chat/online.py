@@ -72,7 +72,7 @@ class RedisOnline:
     """Each process keeps a short-lived key per connected user; a user with no key left anywhere is gone."""
 
     def __init__(self, url: str, namespace: str, process_id: str, grace_seconds: float) -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
         self._prefix = f"chat:{namespace}:online:"
         self._process = f"p-{process_id}"
         self.grace = grace_seconds

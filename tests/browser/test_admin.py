@@ -19,6 +19,7 @@ from tests.server import ServerProcess
 
 NewContext = Callable[..., BrowserContext]
 ADMIN_PREFIXES = ("adm-", "ppl-", "cnt-", "aud-")
+LOADING_MS = 15_000  # the editor fills a few dozen fields from several callbacks: allow a busy machine
 
 
 def arrange_channel(server: ServerProcess, name: str, *responders: str) -> int:
@@ -41,9 +42,9 @@ def open_channel(context: BrowserContext, server: ServerProcess, name: str, tab:
     page = context.new_page()
     sign_in(page, server.url, "admin", next_path="/admin")
     page.get_by_role("button", name=name, exact=True).click()
-    expect(page.locator("#adm-editor-title")).to_have_text(name)
-    expect(page.locator("#adm-prop-name")).to_have_value(name)
-    expect(page.locator("#adm-hours-zone")).to_contain_text("Europe/Stockholm")
+    expect(page.locator("#adm-editor-title")).to_have_text(name, timeout=LOADING_MS)
+    expect(page.locator("#adm-prop-name")).to_have_value(name, timeout=LOADING_MS)
+    expect(page.locator("#adm-hours-zone")).to_contain_text("Europe/Stockholm", timeout=LOADING_MS)
     page.get_by_role("tab", name=tab).click()
     return page
 

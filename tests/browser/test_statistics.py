@@ -12,6 +12,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.conftest import sign_in
 from tests.server import ServerProcess
 
+SERVER_WORK = 30_000  # ms: the page waits on DuckDB queries; generous for a busy CI machine, not a time limit
+
 
 def open_statistics(page: Page, server: ServerProcess) -> None:
     sign_in(page, server.url, "manager", next_path="/statistics")
@@ -45,29 +47,30 @@ def test_filter_drill_down_to_a_transcript_and_export(
     expect(page.locator("#stats-freshness")).to_contain_text("Data updated")
 
     choose(page, "stats-preset", "Last 30 days")
-    expect(page).to_have_url(re.compile(r"preset=last_30_days"))
+    expect(page).to_have_url(re.compile(r"preset=last_30_days"), timeout=SERVER_WORK)
     choose(page, "stats-channels", "Support")
-    expect(page).to_have_url(re.compile(r"channels=\d+"))
-    expect(page.locator("#stats-volume g.point path")).not_to_have_count(0)
-    expect(page.locator("#stats-volume .legendtext")).to_have_text(["Support"])
+    expect(page).to_have_url(re.compile(r"channels=\d+"), timeout=SERVER_WORK)
+    expect(page.locator("#stats-volume g.point path")).not_to_have_count(0, timeout=SERVER_WORK)
+    expect(page.locator("#stats-volume .legendtext")).to_have_text(["Support"], timeout=SERVER_WORK)
     chats, missed = kpi(page, "chats"), kpi(page, "missed")
     assert 0 < missed < chats
 
     # Outcomes are sorted by count: answered, then missed in the queue. Its bar lists exactly the missed chats.
     click_bar(page, "stats-outcomes", 1)
-    expect(page.locator("#stats-drill-summary")).to_have_text(re.compile(rf"^{missed} chats"))
+    expect(page.locator("#stats-drill-summary")).to_have_text(re.compile(rf"^{missed} chats"), timeout=SERVER_WORK)
     rows = page.locator("#stats-drill-table tbody tr").filter(has=page.locator("td"))
-    expect(rows.first).to_contain_text("Missed in queue")
+    expect(rows.first).to_contain_text("Missed in queue", timeout=SERVER_WORK)
 
     click_bar(page, "stats-volume", 0)  # the first day: the drill list changes to that day's Support chats
+    expect(rows.filter(has_text="Answered").first).to_be_visible(timeout=SERVER_WORK)  # not only missed ones now
     expect(page.locator("#stats-drill-table td").filter(has_text="Support").first).to_be_visible()
     page.locator("#stats-drill-table td[data-dash-column='visitor']").first.click()
     transcript = page.get_by_role("region", name="Transcript")
-    expect(transcript.get_by_role("heading")).to_contain_text("Support")
+    expect(transcript.get_by_role("heading")).to_contain_text("Support", timeout=SERVER_WORK)
     expect(transcript.locator("li")).not_to_have_count(0)
 
-    with page.expect_download() as waiting:
-        page.locator("#stats-exports, .stats-exports").get_by_role("button", name="CSV").first.click()
+    with page.expect_download(timeout=SERVER_WORK) as waiting:
+        page.locator(".stats-exports").get_by_role("button", name="CSV").first.click()
     download = waiting.value
     assert re.fullmatch(r"chats_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
     path = download.path()
@@ -76,9 +79,9 @@ def test_filter_drill_down_to_a_transcript_and_export(
         rows_out = list(csv.DictReader(exported))
     assert len(rows_out) == chats
     assert {row["channel"] for row in rows_out} == {"Support"}
-    expect(page.locator("#stats-export-message")).to_contain_text("Downloaded")
+    expect(page.locator("#stats-export-message")).to_contain_text("Downloaded", timeout=SERVER_WORK)
 
-    with page.expect_download() as waiting:
+    with page.expect_download(timeout=SERVER_WORK) as waiting:
         page.locator(".stats-exports").get_by_role("button", name="XLSX").last.click()
     assert waiting.value.suggested_filename.endswith(".xlsx")
 

@@ -84,7 +84,7 @@ def test_every_message_arrives_exactly_once_in_order(deployment: tuple[Deploymen
         killed_pids.append(victim.process.pid)
         victim.kill()
         time.sleep(0.5)
-        victim.start()
+        victim.start(timeout=90)
 
     faults: list[tuple[float, Callable[[], None]]] = [(2.0, kill_a_server_process)]
     if redis_server is not None:
