@@ -81,11 +81,24 @@ class Database:
             return False
 
     def migrate(self) -> None:
-        """Safe when several processes start at once: one migrates, the others wait and find it done."""
-        with self.engine.execution_options(sqlite_immediate=True).begin() as connection:
-            if not self.is_sqlite:
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            command.upgrade(alembic_config(connection), "head")
+        """Safe when several processes start at once: one migrates, the others wait and find it done.
+
+        On SQLite, Alembic's batch mode rebuilds a table to alter it; foreign keys are switched off for
+        that (they cannot be switched inside a transaction) and checked again before anything is kept.
+        """
+        with self.engine.execution_options(sqlite_immediate=True).connect() as connection:
+            if self.is_sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with connection.begin():
+                    if not self.is_sqlite:
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                    command.upgrade(alembic_config(connection), "head")
+                    if self.is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("a migration left rows pointing at missing rows; nothing was changed")
+            finally:
+                if self.is_sqlite:
+                    connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -75,3 +75,40 @@ def test_every_frame_type_has_a_handler() -> None:
         assert types
         missing = {t for t in types if not hasattr(socket_class, f"_on_{t}")}
         assert missing == set(), f"{socket_class.__name__} lacks handlers"
+
+
+def test_migrations_upgrade_a_database_that_holds_chats(tmp_path: Path) -> None:
+    """Batch migrations rebuild SQLite tables; rows that other tables point at must survive that."""
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from chat.bus import InProcessBus
+    from chat.db import alembic_config
+    from chat.models import ChatSession
+    from tests.factories import make_channel, make_visitor
+
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}", InProcessBus())
+    with database.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0002")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO channels (id, name, language, badge_header, description, agent_warning_minutes, "
+            "manager_warning_minutes, warn_on_new_message, service_level_seconds, time_zone, allowed_origins, "
+            "welcome_message, queue_message, prechat_enabled, prechat_required_fields, consent_text, "
+            "offline_request_category, offline_request_priority, rating_text, widget, is_deleted, updated_at) "
+            "VALUES (1, 'Support', 'en', '', '', 2, 5, 1, 60, 'UTC', '[]', '', '', 1, '[]', '', 'Chat', 'normal', "
+            "'', '{}', 0, '2026-01-01 00:00:00')")
+        connection.exec_driver_sql("INSERT INTO visitors (id, public_id, created_at) VALUES (1, 'v', '2026-01-01')")
+        connection.exec_driver_sql(
+            "INSERT INTO chat_sessions (id, channel_id, visitor_id, status, language, visitor_name, visitor_email, "
+            "visitor_phone, visitor_company, visitor_country, consent, first_question, requested_at, "
+            "last_activity_at, upload_allowed, last_seq, updated_at) VALUES (1, 1, 1, 'ended', 'en', '', '', '', "
+            "'', '', 0, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, 0, '2026-01-01 00:00:00')")
+    database.migrate()
+    with database.write() as db:
+        assert db.scalar(select(func.count(ChatSession.id))) == 1
+        make_visitor(db)
+        assert make_channel(db, name="After").id == 2
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
