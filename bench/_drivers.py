@@ -141,11 +141,14 @@ class ProductDriver:
         raise RuntimeError("idle sockets do not send")
 
     async def open_pair(self, spec: PairSpec, deliver: Deliver) -> Pair:
+        """A chat seeded as picked up (`spec.session_id`) is only connected to; otherwise it is started over
+        REST and picked up over the agent's socket first."""
         visitor, session_id = await self._visitor(spec)
         cookie = await asyncio.to_thread(self._login, spec.username)
         agent = await open_socket(f"{self.endpoints.agent_ws}/ws/agent", {"Cookie": cookie})
-        await agent.send(json.dumps({"type": "pick_up", "id": "pick", "session_id": session_id}))
-        await _until(agent, lambda f: f["type"] == "ack" and f["id"] == "pick")
+        if not spec.session_id:
+            await agent.send(json.dumps({"type": "pick_up", "id": "pick", "session_id": session_id}))
+            await _until(agent, lambda f: f["type"] == "ack" and f["id"] == "pick")
         await agent.send(json.dumps({"type": "subscribe", "session_id": session_id, "last_seq": 0}))
         await _until(agent, lambda f: f["type"] == "synced")
         greeted = asyncio.Event()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+import psutil
+
 from bench._client import SetupResult, StepOrder, StepResult, worker_main
 from bench._servers import Target, Usage
 
@@ -44,6 +46,7 @@ class Figures:
     client_cpu: float = 0.0  # percent of one core, all client processes together
     client_cpu_max: float = 0.0  # the busiest client process
     send_lag_p99: float = 0.0
+    others_cpu: float = 0.0  # percent of one core used by everything else on the machine (other people's work)
     server_sockets: int = 0
     client_sockets: int = 0
     errors: int = 0
@@ -64,6 +67,12 @@ class Figures:
 
     def meets(self, p99_ms: float) -> bool:
         return self.lost == 0 and self.p99 <= p99_ms and self.errors == 0 and not self.overloaded
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (all cores, everything but idle and iowait)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 class LoadRun:
@@ -109,9 +118,9 @@ class LoadRun:
         for pipe in self.pipes:
             pipe.send(("run", StepOrder(name, rate / self.pairs, start_at, duration, drain, backlog_cap)))
         time.sleep(max(0.0, start_at - time.monotonic()))
-        cpu_before, helper_before = server.cpu(), helpers.cpu()
+        cpu_before, helper_before, machine_before = server.cpu(), helpers.cpu(), _machine_busy()
         time.sleep(max(0.0, start_at + duration - time.monotonic()))
-        cpu_after, helper_after = server.cpu(), helpers.cpu()
+        cpu_after, helper_after, machine_after = server.cpu(), helpers.cpu(), _machine_busy()
         rss = server.rss()
         results: list[StepResult] = [pipe.recv() for pipe in self.pipes]
         latencies = [x for r in results for x in r.latencies_ms]
@@ -132,6 +141,8 @@ class LoadRun:
             error_samples=[e for r in results for e in r.error_samples][:5],
             overloaded=any(r.overloaded for r in results),
         )
+        ours = figures.server_cpu + figures.helper_cpu + figures.client_cpu
+        figures.others_cpu = max(0.0, (machine_after - machine_before) / duration * 100 - ours)
         return figures
 
     def settle(self, timeout: float = 180.0) -> int:

@@ -58,7 +58,8 @@ def step_line(f: Figures) -> str:
     return (f"   {f.step:<11} {f.rate:7.0f} msg/s  sent {f.sent:>6} delivered {f.delivered:>6}  "
             f"p50 {_ms(f.p50):>6} p95 {_ms(f.p95):>6} p99 {_ms(f.p99):>6} max {_ms(f.max):>6} ms  "
             f"server {f.server_cpu:3.0f}% cpu {f.server_rss_mb:5.0f} MB {f.server_sockets} sockets  "
-            f"helpers {f.helper_cpu:3.0f}%  client {f.client_cpu:3.0f}% (max {f.client_cpu_max:3.0f}%) "
+            f"helpers {f.helper_cpu:3.0f}%  others {f.others_cpu:3.0f}%  "
+            f"client {f.client_cpu:3.0f}% (max {f.client_cpu_max:3.0f}%) "
             f"lag p99 {_ms(f.send_lag_p99)} ms  errors {f.errors}{stopped}")
 
 
@@ -70,7 +71,7 @@ def idle_line(r: dict[str, Any]) -> str:
 
 
 HEADER = ("| target | scenario | msg/s | sent | delivered | p50 ms | p95 ms | p99 ms | max ms | server CPU "
-          "| server RSS MB | server sockets | client CPU (busiest process) |")
+          "| server RSS MB | server sockets | client CPU (busiest process) | other processes' CPU |")
 
 
 def row(f: Figures) -> str:
@@ -78,7 +79,7 @@ def row(f: Figures) -> str:
     stopped = " (overloaded: sending stopped)" if f.overloaded else ""
     return (f"| {f.target} | {f.step} | {f.rate:,.0f}{stopped} | {f.sent:,} | {f.delivered:,} | {_ms(f.p50)} | "
             f"{_ms(f.p95)} | {_ms(f.p99)} | {_ms(f.max)} | {f.server_cpu:.0f}%{helper} | {f.server_rss_mb:.0f} | "
-            f"{f.server_sockets:,} | {f.client_cpu:.0f}% ({f.client_cpu_max:.0f}%) |")
+            f"{f.server_sockets:,} | {f.client_cpu:.0f}% ({f.client_cpu_max:.0f}%) | {f.others_cpu:.0f}% |")
 
 
 def load_rows(results: dict[str, Any]) -> list[str]:

@@ -15,14 +15,20 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 import psutil
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from bench import _write_path
 from bench._drivers import PASSWORD, Endpoints, PairSpec
+from chat.actions.assignment import do_pick_up
+from chat.actions.sessions import PrechatForm, do_start_session
+from chat.db import Database
 from chat.models import Channel, ChatSession, Membership, Presence, Role, SessionStatus, User, Visitor
 from chat.tokens import VisitorTokens
 from tests.deployment import RedisServer, ServerPair, create_database, drop_database
@@ -56,10 +62,11 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
 class ProductTarget:
     kind = "product"
 
-    def __init__(self, label: str, root: Path, mode: Mode = "sqlite") -> None:
+    def __init__(self, label: str, root: Path, mode: Mode = "sqlite", *, rest_setup: bool = False) -> None:
         self.label = label
         self.root = root
         self.mode = mode
+        self.rest_setup = rest_setup
         self.servers: list[ServerProcess] = []
         self.redis: RedisServer | None = None
         self.database_name = ""
@@ -101,8 +108,9 @@ class ProductTarget:
         return Endpoints(visitors.url, agents.url, visitors.ws_url, agents.ws_url)
 
     def seed(self, pairs: int, *, idle: bool) -> list[PairSpec]:
-        """Channels of 50 pairs with one Present agent per pair (chats start over REST during setup);
-        or, for idle sockets, that many queued chats written straight into the database with their tokens."""
+        """Channels of 50 pairs with one Present agent per pair and, unless `rest_setup`, each pair's chat
+        started and picked up through the product's own actions (the clients then only sign in and connect);
+        for idle sockets, that many queued chats written straight into the database. Visitors get tokens."""
         database = self.servers[0].database()
         with database.write() as db:
             if idle:
@@ -120,8 +128,33 @@ class ProductTarget:
                 db.add_all(Membership(user_id=u.id, channel_id=channels[i // PAIRS_PER_CHANNEL].id, can_respond=True)
                            for i, u in enumerate(users))
                 specs = [PairSpec(i, channels[i // PAIRS_PER_CHANNEL].id, f"load{i}") for i in range(pairs)]
+        if not idle and not self.rest_setup:
+            specs = [self._start_and_pick_up(database, spec) for spec in specs]
         database.dispose()
         return specs
+
+    def _start_and_pick_up(self, database: Database, spec: PairSpec) -> PairSpec:
+        """What `POST /api/v1/visitor/sessions` and the agent's `pick_up` do, in one transaction."""
+        with database.write() as db:
+            channel = db.get(Channel, spec.channel_id)
+            agent = db.scalars(select(User).where(User.username == spec.username)).one()
+            visitor = Visitor(public_id=str(uuid.uuid4()))
+            db.add(visitor)
+            db.flush()
+            assert channel is not None
+            chat = do_start_session(db, visitor, channel, PrechatForm(name=f"Visitor {spec.index}"))
+            do_pick_up(db, agent, chat)
+            return replace(spec, token=VisitorTokens(self.secret).issue(visitor.id), session_id=chat.id)
+
+    def write_path(self) -> dict[str, float]:
+        """CPU per visitor message of the product's write, ORM path vs prebuilt Core (bench/_write_path.py),
+        in a chat of its own so no pair sees the extra messages."""
+        database = self.servers[0].database()
+        channel_id = database.engine.connect().execute(select(Channel.id).limit(1)).scalar_one()
+        spec = self._start_and_pick_up(database, PairSpec(-1, channel_id, "load0"))
+        database.dispose()
+        visitor_id = VisitorTokens(self.secret).visitor_id(spec.token)
+        return _write_path.measure(self.servers[0].database_url, spec.session_id, visitor_id)
 
     def _seed_waiting_chats(self, db: Session, count: int) -> list[PairSpec]:
         channel = Channel(name="Idle", prechat_required_fields=[])
@@ -218,5 +251,10 @@ class Usage:
         return sum(p.memory_info().rss for p in self.processes if p.is_running())
 
     def established(self) -> int:
-        return sum(1 for p in self.processes for c in p.net_connections(kind="tcp")
-                   if c.status == psutil.CONN_ESTABLISHED and c.raddr)
+        """Open client sockets: established connections on the processes' listening ports."""
+        total = 0
+        for process in self.processes:
+            connections = process.net_connections(kind="tcp")
+            ports = {c.laddr.port for c in connections if c.status == psutil.CONN_LISTEN}
+            total += sum(1 for c in connections if c.status == psutil.CONN_ESTABLISHED and c.laddr.port in ports)
+        return total

@@ -55,6 +55,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="client processes")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--peers", default="socketio,relay", help="peers to run beside the product")
+    parser.add_argument("--rest-setup", action="store_true", help="start each chat over REST and pick it up over "
+                        "the agent's socket (minutes for 1,000 pairs here) instead of through the product's actions")
     parser.add_argument("--no-profile", action="store_true", help="skip py-spy")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one)")
@@ -103,6 +105,11 @@ def measure(targets: dict[str, Target], args: argparse.Namespace, work: Path, *,
         if profile_key is not None:
             out[profile_key]["profile"] = profile_step(runs[profile_key], args.burst_rate, work)
             runs[profile_key].settle()
+            target = targets[profile_key]
+            if isinstance(target, ProductTarget):
+                out[profile_key]["write_path"] = target.write_path()
+                print("   write path, CPU per visitor message: " + ", ".join(
+                    f"{k} {v:.2f} ms" for k, v in out[profile_key]["write_path"].items()), flush=True)
         if "ramp" in args.scenarios and ramp_keys:
             ramp(runs, ramp_keys, args, out)
     finally:
@@ -172,7 +179,8 @@ def main() -> None:
     started = time.monotonic()
     results: dict[str, Any] = {"argv": sys.argv[1:], "machine": _report.machine(), "idle_target": args.idle_sockets}
     if {"chats", "burst", "ramp"} & args.scenarios:
-        targets: dict[str, Target] = {"product": ProductTarget("product (SQLite)", work / "product")}
+        targets: dict[str, Target] = {"product": ProductTarget("product (SQLite)", work / "product",
+                                                                 rest_setup=args.rest_setup)}
         if "socketio" in args.peers:
             targets["socketio"] = PeerTarget("Flask-SocketIO room", work / "socketio", "socketio")
         if "relay" in args.peers:
@@ -187,8 +195,10 @@ def main() -> None:
                                                 args.idle_sockets, args.workers))
     if "scaled" in args.scenarios:
         scaled: dict[str, Target] = {
-            "pg1": ProductTarget("product, PostgreSQL + Redis, 1 process", work / "pg1", "pg1"),
-            "pg2": ProductTarget("product, PostgreSQL + Redis, 2 processes", work / "pg2", "pg2"),
+            "pg1": ProductTarget("product, PostgreSQL + Redis, 1 process", work / "pg1", "pg1",
+                                 rest_setup=args.rest_setup),
+            "pg2": ProductTarget("product, PostgreSQL + Redis, 2 processes", work / "pg2", "pg2",
+                                 rest_setup=args.rest_setup),
         }
         results |= measure(scaled, args, work, ramp_keys=("pg1", "pg2"),
                            profile_key=None if args.no_profile else "pg2")
