@@ -68,11 +68,15 @@ def verdicts(results: dict[str, Any]) -> list[str]:
 def method(results: dict[str, Any]) -> list[str]:
     pairs = next((f.pairs for k in ("product", "relay", "socketio") if (f := _step(results, k, "chats"))), 0)
     return [
-        f"Each of the {pairs:,} pairs is one chat. Product: the visitor starts it over REST "
-        "(`POST /api/v1/visitor/sessions`), its own agent (one staff user per pair, Present, in channels of 50) "
-        "signs in (`POST /login`), opens `/ws/agent`, sends `pick_up`, `subscribe` and `hello`; the visitor opens "
-        "`/ws/visitor` and subscribes. Flask-SocketIO: both sides join a room of their own (Engine.IO v4 / "
-        "Socket.IO v5 packets over the WebSocket transport); the room's `message` event is emitted to the room. "
+        f"Each of the {pairs:,} pairs is one chat. Product: the bench starts each chat and has its own agent "
+        "(one staff user per pair, Present, in channels of 50) pick it up through the product's actions "
+        "(`do_start_session`, `do_pick_up`: what `POST /api/v1/visitor/sessions` and the `pick_up` frame call), "
+        "written into the server's database before the clients connect (`--rest-setup` does it over REST and "
+        "the agent socket, which takes minutes for 1,000 pairs here). Each agent signs in (`POST /login`), opens "
+        "`/ws/agent` and `subscribe`s; once every pair is open the agents send `hello` (the workspace's feed); "
+        "the visitor opens `/ws/visitor` with its token and `subscribe`s. Flask-SocketIO: both sides join a room "
+        "of their own (Engine.IO v4 / Socket.IO v5 packets over the WebSocket transport); the room's `message` "
+        "event is emitted to the room. "
         "Bare relay: both sides open `/ws?room=…`. Visitors then send at the total rate, each pair at an even "
         "share with a random phase; the agent side measures visitor send -> agent receive (the product stores "
         "the message, allocates its sequence number and commits before anyone is told).",
@@ -106,13 +110,40 @@ def ramp_summary(results: dict[str, Any]) -> list[str]:
 
 
 def idle_rows(results: dict[str, Any]) -> list[str]:
+    """The idle table, then what the memory is."""
     lines = ["| target | sockets open | server RSS | empty server | per socket | idle CPU | time to open |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in results.get("idle", []):
         per_socket = (r["rss_mb"] - r["baseline_mb"]) * 1024 / max(1, r["sockets"])
         lines.append(f"| {r['label']} | {r['sockets']:,} | {r['rss_mb']:.0f} MB | {r['baseline_mb']:.0f} MB | "
                      f"{per_socket:.0f} KB | {r['idle_cpu']:.0f}% | {r['setup_seconds']:.0f} s |")
-    return lines
+    return [*lines, "", *idle_findings(results)]
+
+
+def idle_findings(results: dict[str, Any]) -> list[str]:
+    idle = {r["label"]: r for r in results.get("idle", [])}
+    product = next((r for label, r in idle.items() if label.startswith("product")), None)
+    if product is None:
+        return []
+    per = {label: (r["rss_mb"] - r["baseline_mb"]) * 1024 / max(1, r["sockets"]) for label, r in idle.items()}
+    compressor, decompressor = results.get("deflate_kb", (float("nan"), float("nan")))
+    deflate = compressor + decompressor
+    relay = next((f" (the bare relay {kb:.0f} KB)" for label, kb in per.items() if label.startswith("bare")), "")
+    saved_mb = deflate * product["sockets"] / 1024
+    return [
+        f"- The product holds {per[product['label']]:.0f} KB per idle visitor socket{relay}, both after one frame "
+        f"each way. {deflate:.0f} KB of it is permessage-deflate: wsproto keeps a zlib compressor "
+        f"({compressor:.0f} KB resident, window bits 15) and a decompressor ({decompressor:.0f} KB) for the socket's "
+        "whole life, because simple-websocket accepts the browser's offer with `PerMessageDeflate()` and context "
+        "takeover. The rest is Python objects and greenlet stacks: the product runs three greenlets per "
+        "connection (the WSGI handler in `Connection.run`, simple-websocket's reader, `Connection`'s sender) "
+        "against the relay's two. Idle CPU comes from the pings (the widget's every 20 s, and the server's).",
+        f"- Accepting permessage-deflate with `server_no_context_takeover` and `client_no_context_takeover` makes "
+        f"wsproto drop both after every message, so an idle socket holds neither: about {saved_mb:,.0f} MB less "
+        f"for {product['sockets']:,} sockets, at the cost of a fresh zlib state per message sent. "
+        "simple-websocket hard-codes `PerMessageDeflate()` in `Base._handle_events`, so the change needs a small "
+        "`simple_websocket.Server` subclass used by `chat/ws.py` (or an option upstream).",
+    ]
 
 
 def cost_rows(results: dict[str, Any]) -> list[str]:
@@ -149,6 +180,22 @@ def profile_text(results: dict[str, Any]) -> list[str]:
 
 def _layer(profile: Profile | None, prefix: str) -> float:
     return sum(share for name, share in profile.layers if name.startswith(prefix)) if profile else float("nan")
+
+
+def _scaled_findings(results: dict[str, Any]) -> list[str]:
+    profiles = [(pid, p) for pid, p in results.get("pg2", {}).get("profile", []) if p is not None]
+    if len(profiles) != 2 or "pg1" not in results:
+        return []
+    (_a, visitors), (_b, agents) = profiles
+    pg1 = results["pg1"].get("burst")
+    pg1_text = f" (1 process: {pg1.server_cpu:.0f}% CPU + {pg1.helper_cpu:.0f}% PostgreSQL/Redis)" if pg1 else ""
+    return [
+        f"- PostgreSQL + Redis: a message costs more CPU than on SQLite (psycopg round trips, Redis publish and "
+        f"listen){pg1_text}. With 2 processes, visitors on one and agents on the other as in the integration "
+        f"tests, every write happens where the visitors are: py-spy finds that process busy {visitors.busy:.0%} "
+        f"of the time and the agents' process {agents.busy:.0%} (it only relays from Redis to its sockets). A "
+        "second process adds capacity only when the visitors themselves are spread over the processes (a load "
+        "balancer in front of several workers), and PostgreSQL then takes the writes of all of them."]
 
 
 def findings(results: dict[str, Any]) -> list[str]:
@@ -193,6 +240,7 @@ def findings(results: dict[str, Any]) -> list[str]:
             "contained hot-path change recommended for `chat/actions/messages.py` and `chat/actions/feed.py`; "
             "it still leaves the product several times the relay's cost, so the 80 % and 2,000 msg/s targets "
             "need batching as well (one writer greenlet committing the pending sends of all sockets together).")
+    lines += _scaled_findings(results)
     lines.append(
         "- Agent events (queue changes, assignments, turn changes) are published to one `agents` topic that every "
         "staff socket following the feed receives and filters in its sender greenlet: each such event costs "

@@ -241,7 +241,11 @@ class RelayDriver:
         self.report = report
 
     async def open_idle(self, spec: PairSpec) -> Pair:
+        """One message each way first, as the product's idle visitor sends `subscribe` and gets `synced`:
+        from then on both ends of the socket hold their permessage-deflate state."""
         visitor = await open_socket(f"{self.endpoints.visitor_ws}/ws?room=room-{spec.index}")
+        await visitor.send(json.dumps({"text": "hello"}))
+        await asyncio.wait_for(visitor.recv(), 60)
         read_forever(visitor, lambda _raw: None, self.report)
         return Pair(send=ProductDriver._no_send, sockets=[visitor])
 

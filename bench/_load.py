@@ -156,14 +156,18 @@ class LoadRun:
         time.sleep(1.0)
         return missing
 
-    def close(self) -> None:
-        try:
-            self._ask(("close",))
-        finally:
-            for process in self.processes:
-                process.join(timeout=20)
-                if process.is_alive():
-                    process.kill()
+    def close(self, timeout: float = 15.0) -> None:
+        """Close the sockets with a close handshake; past `timeout` the client processes are killed."""
+        for pipe in self.pipes:
+            pipe.send(("close",))
+        deadline = time.monotonic() + timeout
+        for pipe, process in zip(self.pipes, self.processes, strict=True):
+            if pipe.poll(max(0.0, deadline - time.monotonic())):
+                pipe.recv()
+            process.join(timeout=max(0.1, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 

@@ -23,6 +23,8 @@ CHAT_DEMO=0, CHAT_ETL_INTERVAL=0 and CHAT_LOG_LEVEL=WARNING. Prints a table and 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import pickle
 import resource
 import signal
 import sys
@@ -60,6 +62,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip py-spy")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one)")
+    parser.add_argument("--report-from", type=Path, default=None, metavar="RESULTS_PICKLE",
+                        help="write the report of an earlier run (DIR/results.pickle) without measuring")
     args = parser.parse_args()
     args.scenarios = set(args.scenarios.split(","))
     args.peers = {p for p in args.peers.split(",") if p}
@@ -114,7 +118,8 @@ def measure(targets: dict[str, Target], args: argparse.Namespace, work: Path, *,
             ramp(runs, ramp_keys, args, out)
     finally:
         for run in runs.values():
-            run.close()
+            with contextlib.suppress(Exception):  # the servers must stop, and PostgreSQL drop its databases
+                run.close()
         for target in targets.values():
             target.stop()
     return out
@@ -162,17 +167,21 @@ def measure_idle(target: Target, sockets: int, workers: int) -> dict[str, Any]:
         out = {"label": target.label, "sockets": opened, "setup_seconds": seconds, "errors": errors,
                "baseline_mb": baseline / 2**20, "rss_mb": usage.rss() / 2**20, "server_sockets": usage.established(),
                "client_sockets": client_open, "client_rss_mb": client_rss / 2**20, "idle_cpu": cpu}
-        print(_report.idle_line(out), flush=True)
+        print(_report.idle_line(out) + (f"; failures: {errors}" if errors else ""), flush=True)
         return out
     finally:
         if run is not None:
-            run.close()
+            with contextlib.suppress(Exception):
+                run.close()
         target.stop()
 
 
 def main() -> None:
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # stop the servers on the way out
     args = parse_args()
+    if args.report_from is not None:  # the figures of an earlier run, printed and written again
+        report(pickle.loads(args.report_from.read_bytes()), write=not args.no_write)
+        return
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 10,000 sockets need as many descriptors
     work = args.dir or Path(tempfile.mkdtemp(prefix="chat-load-"))
@@ -188,6 +197,7 @@ def main() -> None:
         results |= measure(targets, args, work, ramp_keys=("product", "relay"),
                            profile_key=None if args.no_profile else "product")
     if "idle" in args.scenarios:
+        results["deflate_kb"] = _profile.deflate_state_kb()
         results["idle"] = [measure_idle(ProductTarget("product (SQLite)", work / "idle"), args.idle_sockets,
                                         args.workers)]
         if "relay" in args.peers:
@@ -203,8 +213,13 @@ def main() -> None:
         results |= measure(scaled, args, work, ramp_keys=("pg1", "pg2"),
                            profile_key=None if args.no_profile else "pg2")
     results["minutes"] = (time.monotonic() - started) / 60
+    (work / "results.pickle").write_bytes(pickle.dumps(results))
+    report(results, write=not args.no_write)
+
+
+def report(results: dict[str, Any], *, write: bool) -> None:
     print("\n" + _report.table(results), flush=True)
-    if not args.no_write:
+    if write:
         _report.write(ROOT / "docs" / "benchmarks.md", results)
         print("written to docs/benchmarks.md", flush=True)
 
