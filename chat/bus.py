@@ -33,22 +33,14 @@ class Bus(Protocol):
     def close(self) -> None: ...
 
 
-class InProcessBus:
-    """Delivers to handlers registered in this process, synchronously, in publish order."""
-
-    name = "in-process"
+class HandlerRegistry:
+    """This process's subscribers per topic; both buses deliver through one of these."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, set[Handler]] = defaultdict(set)
         self._lock = threading.Lock()
 
-    def publish(self, topic: str, message: dict[str, Any]) -> None:
-        with self._lock:
-            handlers = list(self._handlers.get(topic, ()))
-        for handler in handlers:
-            handler(message)
-
-    def subscribe(self, topic: str, handler: Handler) -> Unsubscribe:
+    def add(self, topic: str, handler: Handler) -> Unsubscribe:
         with self._lock:
             self._handlers[topic].add(handler)
 
@@ -60,9 +52,36 @@ class InProcessBus:
 
         return unsubscribe
 
+    def for_topic(self, topic: str) -> list[Handler]:
+        with self._lock:
+            return list(self._handlers.get(topic, ()))
+
+    def everyone(self) -> set[Handler]:
+        with self._lock:
+            return {h for handlers in self._handlers.values() for h in handlers}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._handlers.clear()
+
+
+class InProcessBus:
+    """Delivers to handlers registered in this process, synchronously, in publish order."""
+
+    name = "in-process"
+
+    def __init__(self) -> None:
+        self._registry = HandlerRegistry()
+
+    def publish(self, topic: str, message: dict[str, Any]) -> None:
+        for handler in self._registry.for_topic(topic):
+            handler(message)
+
+    def subscribe(self, topic: str, handler: Handler) -> Unsubscribe:
+        return self._registry.add(topic, handler)
+
     def healthy(self) -> bool:
         return True
 
     def close(self) -> None:
-        with self._lock:
-            self._handlers.clear()
+        self._registry.clear()

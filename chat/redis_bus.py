@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import defaultdict
 from typing import Any
 
 import redis
@@ -18,7 +17,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from chat.bus import Handler, Unsubscribe
+from chat.bus import Handler, HandlerRegistry, Unsubscribe
 
 log = logging.getLogger(__name__)
 RESYNC_TOPIC = "_resync"
@@ -34,8 +33,7 @@ class RedisBus:
             retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), 3),
         )
         self._prefix = f"chat:{namespace}:"
-        self._handlers: dict[str, set[Handler]] = defaultdict(set)
-        self._lock = threading.Lock()
+        self._registry = HandlerRegistry()
         self._connected = threading.Event()
         self._publish_failed = False
         self._stop = threading.Event()
@@ -51,16 +49,7 @@ class RedisBus:
             self._publish_failed = True
 
     def subscribe(self, topic: str, handler: Handler) -> Unsubscribe:
-        with self._lock:
-            self._handlers[topic].add(handler)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                self._handlers[topic].discard(handler)
-                if not self._handlers[topic]:
-                    del self._handlers[topic]
-
-        return unsubscribe
+        return self._registry.add(topic, handler)
 
     def healthy(self) -> bool:
         return self._connected.is_set()
@@ -101,13 +90,9 @@ class RedisBus:
             self._resync_local()
             return
         payload = json.loads(message["data"])
-        with self._lock:
-            handlers = list(self._handlers.get(topic, ()))
-        for handler in handlers:
+        for handler in self._registry.for_topic(topic):
             handler(payload)
 
     def _resync_local(self) -> None:
-        with self._lock:
-            handlers = {h for topic_handlers in self._handlers.values() for h in topic_handlers}
-        for handler in handlers:
+        for handler in self._registry.everyone():
             handler(RESYNC)
