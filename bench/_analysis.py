@@ -60,7 +60,8 @@ def verdicts(results: dict[str, Any]) -> list[str]:
                      f"{idle['sockets']:,} open, {idle['rss_mb']:.0f} MB | {'met' if ok else '**missed**'} |")
     scaled = [k for k in ("pg1", "pg2") if "best" in results.get(k, {})]
     if scaled:
-        text = "; ".join(f"{results[k]['label'].split(', ', 1)[1]}: highest rate {results[k].get('best', 0):,.0f} msg/s"
+        text = "; ".join(f"{results[k]['label'].split(', ', 1)[1]}: highest rate {results[k]['best']:,.0f} msg/s"
+                         if results[k]["best"] else f"{results[k]['label'].split(', ', 1)[1]}: none of the rates tried"
                          for k in scaled)
         lines.append(f"| PostgreSQL + Redis with 1 and 2 processes, side by side | {text} | reported below |")
     return lines
@@ -105,10 +106,18 @@ def ramp_summary(results: dict[str, Any]) -> list[str]:
         steps: list[Figures] = results[key]["ramp"]
         failed = [f for f in steps if not f.meets(100.0)]
         note = ""
-        if failed and client_bound(min(failed, key=lambda f: f.rate)):
-            note = " (its first failing step was client-bound: the figure is a floor for this server)"
-        lines.append(f"- {results[key]['label']}: highest rate with p99 <= 100 ms and nothing lost "
-                     f"**{results[key]['best']:,.0f} msg/s**{note}.")
+        first_failed = min(failed, key=lambda f: f.rate) if failed else None
+        if first_failed is not None and client_bound(first_failed):
+            note = (f" (in its first failing step, {first_failed.rate:,.0f} msg/s, the client lagged too: send lag "
+                    f"p99 {_ms(first_failed.send_lag_p99)} ms, busiest client process "
+                    f"{first_failed.client_cpu_max:.0f}% CPU)")
+        if results[key]["best"]:
+            lines.append(f"- {results[key]['label']}: highest rate with p99 <= 100 ms and nothing lost "
+                         f"**{results[key]['best']:,.0f} msg/s**{note}.")
+        else:
+            lowest = min(steps, key=lambda f: f.rate)
+            lines.append(f"- {results[key]['label']}: **no rate tried** kept p99 <= 100 ms; the lowest, "
+                         f"{lowest.rate:,.0f} msg/s, gave {_outcome(lowest)}.")
     return lines
 
 
@@ -209,6 +218,17 @@ def _scaled_findings(results: dict[str, Any]) -> list[str]:
     if len(profiles) != 2 or "pg1" not in results:
         return []
     (_a, visitors), (_b, agents) = profiles
+    sweep = dict(agents.product).get("RedisOnline.gone (chat/online.py)", 0.0)
+    presence = []
+    if sweep >= 0.05:
+        presence = [
+            f"- The presence sweep is the agents' process's biggest cost: `RedisOnline.gone` (chat/online.py) takes "
+            f"{sweep:.0%} of its busy time. Every `CHAT_PRESENCE_GRACE_SECONDS` / 3 (20 s by default), for each "
+            "Present agent, it runs EXISTS and then "
+            "`scan_iter(match=...)`, which SCANs the whole Redis keyspace 100 keys per round trip until it finds "
+            "the user's key: with 1,000 Present agents that is about ten thousand round trips per sweep and "
+            "process. One SCAN per sweep over `chat:<namespace>:online:*:p-*` collected into a set of online user "
+            "ids, and the `:seen` checks pipelined, make it a few round trips."]
     pg1 = results["pg1"].get("burst")
     pg1_text = f" (1 process: {pg1.server_cpu:.0f}% CPU + {pg1.helper_cpu:.0f}% PostgreSQL/Redis)" if pg1 else ""
     return [
@@ -217,7 +237,7 @@ def _scaled_findings(results: dict[str, Any]) -> list[str]:
         f"tests, every write happens where the visitors are: py-spy finds that process busy {visitors.busy:.0%} "
         f"of the time and the agents' process {agents.busy:.0%} (it only relays from Redis to its sockets). A "
         "second process adds capacity only when the visitors themselves are spread over the processes (a load "
-        "balancer in front of several workers), and PostgreSQL then takes the writes of all of them."]
+        "balancer in front of several workers), and PostgreSQL then takes the writes of all of them.", *presence]
 
 
 def findings(results: dict[str, Any]) -> list[str]:
@@ -226,8 +246,9 @@ def findings(results: dict[str, Any]) -> list[str]:
     cost = {k: f.cpu_ms_per_message for k in ("product", "relay", "socketio") if (f := cost_step(results, k))}
     profiles = [p for _pid, p in product.get("profile", []) if p is not None]
     profile = profiles[0] if profiles else None
-    lines = ["**Reading.** The product is bound by CPU in its one gevent process, and nearly all of that CPU goes "
-             "to the write transaction of each message."]
+    on_send = dict(profile.product).get("VisitorSocket._on_send (chat/visitor_socket.py)", 0.0) if profile else 0.0
+    lines = [f"**Reading.** The product is bound by CPU in its one gevent process, and {on_send:.0%} of that CPU "
+             "goes to the write transaction of each visitor message (`VisitorSocket._on_send`)."]
     if "product" in cost and "relay" in cost:
         ceiling = 1000 / cost["product"]
         sio = f" and {cost['socketio']:.2f} ms for Flask-SocketIO" if "socketio" in cost else ""

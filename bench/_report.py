@@ -50,6 +50,8 @@ def machine() -> dict[str, Any]:
             "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version, "postgres": _tool_version(["psql", "--version"]),
             "redis_server": _tool_version(["redis-server", "--version"]), "packages": versions,
+            "commit": _tool_version(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short",
+                                     "HEAD"]),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
@@ -118,7 +120,8 @@ def section(results: dict[str, Any]) -> str:
         f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']:.0f} GB RAM (a shared machine: load "
         f"average {m['load']} at start; client and server share the 2 cores). Python {m['python']}, SQLite "
         f"{m['sqlite']}, {m['postgres']}, {m['redis_server']}; {packages}. The run took "
-        f"{results['minutes']:.0f} minutes.", "",
+        f"{results['minutes']:.0f} minutes" + (f", with HEAD at commit {m['commit']}." if m.get("commit")
+                                                else "."), "",
         "How to run: `.venv/bin/pip install -r requirements-bench.txt && .venv/bin/python bench/chat_load.py` "
         f"(this run: `.venv/bin/python {command}`; `--help` lists the scenarios and sizes).", "",
         *_analysis.method(results), "",
