@@ -72,7 +72,9 @@ def queue_wait_estimate(position: int, agents_present: int, handle_seconds: floa
     """Expected wait of the visitor at `position` (1 = next) while every agent is busy.
 
     In the same M/M/N model agents finish chats at the rate N / AHT, so the visitor at place k waits for
-    k completions: k · AHT / N on average. None when nobody is present to answer.
+    k completions: k · AHT / N on average, whatever the arrival rate (arrivals queue behind the visitor).
+    Averaged over the places waiting visitors find, it gives `average_wait` / `erlang_c`. None when nobody
+    is present to answer. The chat service's live estimate (chat/actions/queue_estimate.py) uses it.
     """
     if position < 1:
         raise ValueError("queue positions start at 1")

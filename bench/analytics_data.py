@@ -142,12 +142,16 @@ def generate(path: Path, chats: int, *, now: datetime | None = None) -> None:
 
 
 def add_chats(path: Path, count: int, *, at: datetime | None = None) -> None:
-    """`count` more finished chats (the incremental load's input), arriving over the last hour before `at`."""
+    """`count` more finished chats (the incremental load's input), arriving over the last hour before `at`.
+
+    They are written after everything already there: the generated history's last chats end up to half an
+    hour after it was generated, and a loader's watermark is the newest `updated_at` it has seen."""
     db = sqlite3.connect(path, isolation_level=None)
-    first = (db.execute("SELECT max(id) FROM chat_sessions").fetchone()[0] or 0) + 1
+    first_id, newest = db.execute("SELECT max(id), max(updated_at) FROM chat_sessions").fetchone()
     db.execute("BEGIN")
     moment = at or datetime.now(UTC)
     start = int(moment.timestamp())
-    insert_chats(db, first, count, start - 3600 - 2000, 3600 / count, touched=start + 1)
+    written = int(datetime.fromisoformat(newest).replace(tzinfo=UTC).timestamp()) + 1 if newest else start
+    insert_chats(db, (first_id or 0) + 1, count, start - 3600 - 2000, 3600 / count, touched=max(start, written) + 1)
     db.execute("COMMIT")
     db.close()

@@ -26,6 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHAT_DEMO", "0", "`1` seeds demo channels, users (password `demo`), CRM and 60 days of history."),
     Setting("CHAT_IDLE_MINUTES", "30", "An active chat with no message for this long is closed as idle."),
     Setting("CHAT_HEARTBEAT_SECONDS", "20", "WebSocket ping interval; a socket that misses a pong is closed."),
+    Setting("CHAT_WEBSOCKET_COMPRESSION", "off", "`off`: decline the browser's permessage-deflate offer (chat frames "
+            "are small; a compressor costs ~100 KB per open socket); `on`: accept it without context takeover."),
     Setting("CHAT_PRESENCE_GRACE_SECONDS", "60", "A Present agent with no socket open anywhere for this long "
             "(browser closed, server process died) is switched to Away."),
     Setting("CHAT_LOG_LEVEL", "INFO", "Python logging level."),
@@ -54,6 +56,7 @@ class Config:
     demo: bool
     idle_minutes: int
     heartbeat_seconds: float
+    websocket_compression: bool
     presence_grace_seconds: float
     log_level: str
     etl_interval: float
@@ -81,6 +84,7 @@ class Config:
             "demo": raw["CHAT_DEMO"].strip().lower() in ("1", "true", "yes", "on"),
             "idle_minutes": int(raw["CHAT_IDLE_MINUTES"]),
             "heartbeat_seconds": float(raw["CHAT_HEARTBEAT_SECONDS"]),
+            "websocket_compression": _switch(raw["CHAT_WEBSOCKET_COMPRESSION"], "CHAT_WEBSOCKET_COMPRESSION"),
             "presence_grace_seconds": float(raw["CHAT_PRESENCE_GRACE_SECONDS"]),
             "log_level": raw["CHAT_LOG_LEVEL"],
             "etl_interval": float(raw["CHAT_ETL_INTERVAL"]),
@@ -102,6 +106,13 @@ class Config:
         if not values["secret_key"]:
             values["secret_key"] = _stored_secret(data_dir / "secret_key")
         return cls(**values)
+
+
+def _switch(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in ("on", "off"):
+        raise ValueError(f"{name} is `on` or `off`, not {value!r}")
+    return lowered == "on"
 
 
 def _stored_secret(path: Path) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
-from chat.actions.messages import do_mark_read, do_send_visitor_message, publish_signal
+from chat.actions.messages import do_mark_read, publish_signal
 from chat.actions.sessions import do_end_session, do_rate
+from chat.actions.visitor_send import send_visitor_message
 from chat.connection import Connection
 from chat.models import AuthorKind, ChatSession
 from chat.protocol import (
@@ -63,10 +64,10 @@ class VisitorSocket:
         return {}
 
     def _on_send(self, frame: Send) -> dict[str, Any]:
-        with self._write(frame.session_id) as (db, chat):
-            self.sends.take("You are sending messages too fast; wait a moment and send again.")
-            message = do_send_visitor_message(db, chat, frame.text, frame.id)
-            return {"session_id": chat.id, "seq": message.seq, "message_id": message.id}
+        self.sends.take("You are sending messages too fast; wait a moment and send again.")
+        with self.services.db.write() as db:
+            sent = send_visitor_message(db, self.visitor_id, frame.session_id, frame.text, frame.id)
+        return {"session_id": sent.session_id, "seq": sent.seq, "message_id": sent.message_id}
 
     def _on_typing(self, frame: Typing) -> None:
         chat = self._read_access(frame.session_id)

@@ -21,6 +21,22 @@ from chat.web import services
 sock = Sock()
 
 
+EXTENSIONS_HEADER = "HTTP_SEC_WEBSOCKET_EXTENSIONS"
+DEFLATE_WITHOUT_CONTEXT = "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
+
+
+def negotiate_compression(environ: dict[str, Any], enabled: bool) -> None:
+    """simple-websocket accepts whatever permessage-deflate the browser offers, with a compressor kept per
+    socket for its whole life; so the offer it sees is rewritten: removed, or narrowed to no context takeover."""
+    offer = environ.get(EXTENSIONS_HEADER)
+    if offer is None:
+        return
+    if enabled and "permessage-deflate" in offer:
+        environ[EXTENSIONS_HEADER] = DEFLATE_WITHOUT_CONTEXT
+    else:
+        del environ[EXTENSIONS_HEADER]
+
+
 def _refuse(ws: Any, code: str, message: str) -> None:
     ws.send(json.dumps({"type": "error", "code": code, "message": message, "id": None}))
     ws.close(reason=1008, message=message[:100])
@@ -58,3 +74,8 @@ def agent_socket(ws: Any) -> None:
         connection.run(AgentSocket(connection, user_id).dispatch)
     finally:
         online.disconnected(user_id)
+
+
+@sock.bp.before_request
+def _compression() -> None:
+    negotiate_compression(request.environ, services().config.websocket_compression)

@@ -1,10 +1,14 @@
-"""The visitor's place in the queue and an honest estimate of the wait, from the live queue.
+"""The visitor's place in the queue and an honest estimate of the wait, from the channel's queue model.
 
-The estimate is "places ahead of you, including yours" times "seconds one place takes right now":
-- when at least `MIN_SAMPLES` chats of the channel were answered in the last `RECENT_WINDOW`, one place
-  takes the median of their (queue wait / queue position on arrival): the pace the queue really moves;
-- otherwise it takes the channel's mean handle time (answered to ended, last 30 days; 5 minutes when
-  there is no history) divided by the number of Present members with Can respond;
+The estimate comes from the M/M/N queue that the staffing planner's Erlang C is built on
+(`analytics.erlang.queue_wait_estimate`): a visitor at place k waits while every one of the N agents who
+can respond is busy, and busy agents finish chats at the rate N / AHT, so the visitor waits for k
+completions, k x AHT / N on average. The arrival rate only decides how often visitors have to wait at
+all; once a visitor's place is known it no longer changes their wait (tests/unit/test_queue_estimate.py
+checks this against the textbook Erlang C figures).
+- N: members of the channel with Can respond who are Present now;
+- AHT: the mean handle time (answered to ended) of the channel's latest `HANDLE_SAMPLE` chats that
+  ended in the last `HANDLE_WINDOW`, else `DEFAULT_HANDLE_SECONDS`;
 - with nobody Present there is no honest number: the estimate is None and the widget says so.
 
 Whenever a chat leaves the queue (answered, ended from the queue, request left instead) every chat still
@@ -22,13 +26,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analytics import erlang
 from chat.actions.availability import present_responders
 from chat.actions.feed import append_session_event
 from chat.models import Channel, ChatSession, SessionStatus, utcnow
 
-RECENT_WINDOW = timedelta(hours=2)
 HANDLE_WINDOW = timedelta(days=30)
-MIN_SAMPLES = 3
+HANDLE_SAMPLE = 200
 DEFAULT_HANDLE_SECONDS = 300.0
 
 
@@ -54,37 +58,33 @@ def waiting_ids(db: Session, channel_id: int) -> list[int]:
     ))
 
 
-def seconds_per_place(db: Session, channel_id: int, now: datetime) -> float | None:
-    responders = present_responders(db, channel_id)
-    if responders == 0:
-        return None
-    recent = db.execute(
-        select(ChatSession.requested_at, ChatSession.started_at, ChatSession.initial_queue_position)
-        .where(ChatSession.channel_id == channel_id, ChatSession.started_at >= now - RECENT_WINDOW)
-        .order_by(ChatSession.started_at.desc())
-        .limit(30)
-    ).all()
-    paces = [
-        max((started - requested).total_seconds(), 0.0) / max(position or 1, 1)
-        for requested, started, position in recent
-        if started is not None
-    ]
-    if len(paces) >= MIN_SAMPLES:
-        return statistics.median(paces)
+def handle_seconds(db: Session, channel_id: int, now: datetime) -> float:
+    """The channel's recent average handle time (AHT), or the default without history."""
     handled = db.execute(
         select(ChatSession.started_at, ChatSession.ended_at)
         .where(ChatSession.channel_id == channel_id, ChatSession.status == SessionStatus.ENDED,
                ChatSession.ended_at >= now - HANDLE_WINDOW, ChatSession.started_at.is_not(None))
         .order_by(ChatSession.ended_at.desc())
-        .limit(200)
+        .limit(HANDLE_SAMPLE)
     ).all()
-    durations = [(ended - started).total_seconds() for started, ended in handled if started and ended]
-    handle = statistics.fmean(durations) if durations else DEFAULT_HANDLE_SECONDS
-    return handle / responders
+    durations = [max((ended - started).total_seconds(), 0.0) for started, ended in handled if started and ended]
+    return statistics.fmean(durations) if durations else DEFAULT_HANDLE_SECONDS
 
 
-def _estimate(position: int, per_place: float | None) -> int | None:
-    return None if per_place is None else math.ceil(position * per_place)
+@dataclass(frozen=True)
+class QueueModel:
+    """The channel's M/M/N queue as it stands: agents who can answer now and the recent handle time."""
+
+    agents: int
+    handle_seconds: float
+
+    def wait(self, position: int) -> int | None:
+        expected = erlang.queue_wait_estimate(position, self.agents, self.handle_seconds)
+        return None if expected is None else math.ceil(expected)
+
+
+def queue_model(db: Session, channel_id: int, now: datetime) -> QueueModel:
+    return QueueModel(present_responders(db, channel_id), handle_seconds(db, channel_id, now))
 
 
 def _leave_request(channel: Channel, chat: ChatSession, queue_length: int, now: datetime) -> tuple[bool, str | None]:
@@ -107,16 +107,16 @@ def queue_info(db: Session, chat: ChatSession, now: datetime | None = None) -> Q
     now = now or utcnow()
     ids = waiting_ids(db, chat.channel_id)
     position = ids.index(chat.id) + 1 if chat.id in ids else len(ids) + 1
-    return _info(db, chat, position=position, length=len(ids),
-                 per_place=seconds_per_place(db, chat.channel_id, now), now=now)
+    return _info(db, chat, position=position, length=len(ids), model=queue_model(db, chat.channel_id, now),
+                 now=now)
 
 
-def _info(db: Session, chat: ChatSession, *, position: int, length: int, per_place: float | None,
+def _info(db: Session, chat: ChatSession, *, position: int, length: int, model: QueueModel,
           now: datetime) -> QueueInfo:
     channel = db.get(Channel, chat.channel_id)
     allowed, at = _leave_request(channel, chat, length, now) if channel else (False, None)
     return QueueInfo(
-        position=position, queue_length=length, estimated_wait_seconds=_estimate(position, per_place),
+        position=position, queue_length=length, estimated_wait_seconds=model.wait(position),
         requested_at=chat.requested_at.isoformat(), leave_request_allowed=allowed, leave_request_at=at,
     )
 
@@ -131,11 +131,11 @@ def append_queue_updates(db: Session, channel_id: int, now: datetime | None = No
     ids = waiting_ids(db, channel_id)
     if not ids:
         return 0
-    per_place = seconds_per_place(db, channel_id, now)
+    model = queue_model(db, channel_id, now)
     locked = db.scalars(
         select(ChatSession).where(ChatSession.id.in_(ids)).with_for_update(skip_locked=True)
     ).all()
     for chat in locked:
-        info = _info(db, chat, position=ids.index(chat.id) + 1, length=len(ids), per_place=per_place, now=now)
+        info = _info(db, chat, position=ids.index(chat.id) + 1, length=len(ids), model=model, now=now)
         append_session_event(db, chat, "queue", info.as_dict())
     return len(locked)

@@ -43,6 +43,19 @@ def test_the_textbook_curve_value_and_the_table_for_two_and_a_half_erlangs() -> 
     assert erlang.erlang_c(6, 2.5) == pytest.approx(0.0474, abs=5e-5)
 
 
+def test_the_live_estimate_per_place_is_the_same_model_as_the_average_wait() -> None:
+    # Call Centre Helper's example again (A = 10 E, AHT 180 s): the published probabilities of waiting
+    # give ASA = C · AHT / (N - A): 122.8 s with 11 agents, 7.8 s with 14. In the M/M/N queue a visitor
+    # who waits finds k - 1 ahead with probability (1 - ρ) ρ^(k-1), ρ = A / N; averaging the live
+    # estimate k · AHT / N over those places and weighting by C must give the same ASA.
+    for agents, waiting, asa in ((11, 0.6821, 122.8), (14, 0.1741, 7.8)):
+        rho = 10 / agents
+        per_place = [erlang.queue_wait_estimate(k, agents, 180) for k in range(1, 2_000)]
+        mean_if_waiting = sum((1 - rho) * rho ** (k - 1) * w for k, w in enumerate(per_place, 1) if w is not None)
+        assert waiting * mean_if_waiting == pytest.approx(asa, abs=0.05)
+        assert erlang.average_wait(agents, 10, 180) == pytest.approx(asa, abs=0.05)
+
+
 def test_edges() -> None:
     assert erlang.erlang_c(3, 3) == 1.0 and erlang.average_wait(3, 3, 60) == math.inf
     assert erlang.service_level(2, 0, 60, 20) == 1.0 and erlang.agents_needed(0, 300, 0.8, 60) == 0

@@ -1,4 +1,4 @@
-"""Queue position and the estimated wait, and the `queue` events when the queue moves."""
+"""Queue position, the estimated wait from the M/M/N queue (Erlang C), and the `queue` events."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from chat.actions.assignment import do_get_next, do_pick_up
-from chat.actions.queue_estimate import DEFAULT_HANDLE_SECONDS, queue_info, seconds_per_place
+from chat.actions.assignment import do_pick_up
+from chat.actions.queue_estimate import DEFAULT_HANDLE_SECONDS, HANDLE_WINDOW, queue_info, queue_model
 from chat.actions.requests import do_leave_request
 from chat.actions.sessions import PrechatForm, do_end_session, do_start_session
 from chat.crm import LocalCrm
@@ -52,20 +52,32 @@ def test_without_history_the_estimate_is_handle_time_per_present_responder(datab
     assert info.estimated_wait_seconds == 2 * DEFAULT_HANDLE_SECONDS / 2
 
 
-def test_recent_pace_of_the_queue_wins_over_handle_time(database: Database) -> None:
-    channel_id, agent_id, chats = queue_of(database, 5)
+def end_after(database: Database, agent_id: int, chat_id: int, handled: float, *, days_ago: float = 0) -> None:
+    """The agent answers the chat and it ends `handled` seconds later (`days_ago` days back)."""
     with database.write() as db:
-        agent = db.get(User, agent_id)
-        assert agent is not None
-        for _ in range(3):  # answered after about ten minutes, arrived 1st, 2nd and 3rd in line
-            do_get_next(db, agent)
-        per_place = seconds_per_place(db, channel_id, utcnow())
-    assert per_place is not None
-    assert 290 <= per_place <= 310  # the median of 600/1, 600/2 and 600/3 seconds per place
+        agent, chat = db.get(User, agent_id), db.get(ChatSession, chat_id)
+        assert agent is not None and chat is not None
+        do_pick_up(db, agent, chat)
+        assert chat.started_at is not None
+        chat.started_at -= timedelta(days=days_ago)
+        do_end_session(db, chat, "agent", now=chat.started_at + timedelta(seconds=handled))
+
+
+def test_the_estimate_is_places_times_recent_handle_time_over_present_responders(database: Database) -> None:
+    channel_id, agent_id, chats = queue_of(database, 6)
+    for chat_id, handled in zip(chats[:3], (200, 300, 700), strict=True):  # AHT 400 s
+        end_after(database, agent_id, chat_id, handled)
+    end_after(database, agent_id, chats[3], 5_000, days_ago=HANDLE_WINDOW.days + 1)  # too old to count
+    with database.write() as db:
+        channel = db.get(Channel, channel_id)
+        assert channel is not None
+        make_user(db, channels=(channel,))  # two Present responders
     with database.read() as db:
-        info = queue_info(db, db.get(ChatSession, chats[4]))
+        model = queue_model(db, channel_id, utcnow())
+        info = queue_info(db, db.get(ChatSession, chats[5]))
+    assert (model.agents, model.handle_seconds) == (2, (200 + 300 + 700) / 3)
     assert info is not None and info.position == 2
-    assert info.estimated_wait_seconds is not None and 580 <= info.estimated_wait_seconds <= 620
+    assert info.estimated_wait_seconds == 2 * 400 / 2  # two completions at 2 agents / 400 s
 
 
 def test_nobody_present_means_no_estimate(database: Database) -> None:
@@ -76,7 +88,7 @@ def test_nobody_present_means_no_estimate(database: Database) -> None:
         agent.presence = agent.presence.AWAY
     with database.read() as db:
         info = queue_info(db, db.get(ChatSession, chats[0]))
-        assert seconds_per_place(db, channel_id, utcnow()) is None
+        assert queue_model(db, channel_id, utcnow()).wait(1) is None
     assert info is not None and info.estimated_wait_seconds is None
 
 
