@@ -1,17 +1,18 @@
-"""One WebSocket connection: a receive loop, one sender, and gap-free subscriptions.
+"""One WebSocket connection: a receive loop, one sender at a time, and gap-free subscriptions.
 
 Ordering rule: a subscription registers its bus handler *before* it queues its replay command,
-and the single sender thread performs the replay when it reaches that command. Live events queued
+and the sender performs the replay when it reaches that command. Live events queued
 before the command were committed before the replay read, so the sender may drop them; events
 after it are compared with the last sequence sent, so nothing is lost and nothing repeats.
 """
 
 from __future__ import annotations
 
+import _thread
 import json
 import logging
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ from chat.bus import AGENTS_TOPIC, Unsubscribe, session_topic
 from chat.protocol import MAX_FRAME_BYTES
 from chat.replay import agent_cursor, agent_event_visible, agent_events_after, session_events_after
 from chat.services import Services
+from chat.ws_reader import read_inline
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,9 @@ class Connection:
         self.staff = staff
         self.user_id = user_id
         self.agent_channel_ids: set[int] = set()
-        self._outbox: queue.Queue[Any] = queue.Queue()
+        self._outbox: deque[Any] = deque()
+        self._outbox_lock = threading.Lock()
+        self._sending = False
         self._subscriptions: dict[int, Unsubscribe] = {}
         self._subscriptions_lock = threading.Lock()
         self.may_read: Callable[[int], bool] | None = None
@@ -75,15 +79,9 @@ class Connection:
 
     # --- receive side -------------------------------------------------------------------------
     def run(self, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
-        sender = threading.Thread(target=self._send_loop, name="ws-sender", daemon=True)
-        sender.start()
+        """Handle frames in order until the socket closes; dead peers are found by the WebSocket pings."""
         try:
-            while True:
-                # Dead peers are found by the WebSocket pings (ping_interval): a missing pong closes the socket.
-                raw = self.ws.receive()
-                if raw is None:
-                    break
-                self._handle(raw, dispatch)
+            read_inline(self.ws, lambda raw: self._handle(raw, dispatch))
         except Exception as error:  # noqa: BLE001 - a closed socket ends the loop, whatever the cause
             log.debug("socket closed: %r", error)
         finally:
@@ -109,7 +107,7 @@ class Connection:
                 self.send_frame({"type": "ack", "id": frame_id} | ack)
 
     def send_frame(self, frame: dict[str, Any]) -> None:
-        self._outbox.put(frame)
+        self._enqueue(frame)
 
     def error(self, code: str, message: str, frame_id: str | None) -> None:
         self.send_frame({"type": "error", "code": code, "message": message, "id": frame_id})
@@ -118,22 +116,22 @@ class Connection:
         with self._subscriptions_lock:
             if session_id not in self._subscriptions:
                 self._subscriptions[session_id] = self.services.bus.subscribe(
-                    session_topic(session_id), self._outbox.put
+                    session_topic(session_id), self._enqueue
                 )
-        self._outbox.put(_SubscribeCommand(session_id, after_seq))
+        self._enqueue(_SubscribeCommand(session_id, after_seq))
 
     def unsubscribe(self, session_id: int) -> bool:
         with self._subscriptions_lock:
             unsubscribe = self._subscriptions.pop(session_id, None)
         if unsubscribe is not None:
             unsubscribe()
-        self._outbox.put(_SubscribeCommand(session_id, -1))
+        self._enqueue(_SubscribeCommand(session_id, -1))
         return unsubscribe is not None
 
     def follow_agent_feed(self, cursor: int | None, snapshot: Callable[[Session], dict[str, Any]]) -> None:
         if self._feed_unsubscribe is None:
-            self._feed_unsubscribe = self.services.bus.subscribe(AGENTS_TOPIC, self._outbox.put)
-        self._outbox.put(_FeedCommand(cursor, snapshot))
+            self._feed_unsubscribe = self.services.bus.subscribe(AGENTS_TOPIC, self._enqueue)
+        self._enqueue(_FeedCommand(cursor, snapshot))
 
     def _close(self) -> None:
         with self._subscriptions_lock:
@@ -144,20 +142,42 @@ class Connection:
             self._feed_unsubscribe()
         for callback in self.on_close:
             callback()
-        self._outbox.put(_STOP)
+        self._enqueue(_STOP)
 
-    # --- send side (one thread) ---------------------------------------------------------------
-    def _send_loop(self) -> None:
-        try:
-            while (item := self._outbox.get()) is not _STOP:
+    # --- send side: one sender at a time, started when the outbox gets work and gone when it is empty -----
+    def _enqueue(self, item: Any) -> None:
+        """An idle socket holds no sender: thousands of open widgets cost no thread or greenlet each."""
+        with self._outbox_lock:
+            self._outbox.append(item)
+            if self._sending:
+                return
+            self._sending = True
+        _thread.start_new_thread(self._send_all, ())
+
+    def _send_all(self) -> None:
+        while True:
+            with self._outbox_lock:
+                if not self._outbox:
+                    self._sending = False
+                    return
+                item = self._outbox.popleft()
+            if item is _STOP:  # the sender stays marked busy, so no new one starts after the close
+                return
+            try:
                 for frame in self._frames_for(item):
                     self.ws.send(json.dumps(frame, separators=(",", ":")))
-        except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
-            log.debug("send failed: %r", error)
-            try:
-                self.ws.close()
-            except Exception:  # noqa: BLE001
-                log.debug("close after failed send also failed")
+            except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
+                log.debug("send failed: %r", error)
+                self._stop_sending()
+                return
+
+    def _stop_sending(self) -> None:
+        with self._outbox_lock:
+            self._outbox.clear()
+        try:
+            self.ws.close()
+        except Exception:  # noqa: BLE001
+            log.debug("close after failed send also failed")
 
     def _frames_for(self, item: Any) -> list[dict[str, Any]]:
         if isinstance(item, _SubscribeCommand):

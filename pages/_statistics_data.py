@@ -36,7 +36,7 @@ def _overview(data_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
             "wait": queries.wait_distribution(cur, f), "heatmap": queries.heatmap(cur, f),
             "outcomes": queries.outcomes(cur, f), "ratings": queries.ratings(cur, f),
             "agents": queries.agent_table(cur, f), "summary": queries.aggregate_table(cur, f),
-            "tiles": tiles(cur, f, now), "loaded_at": queries.loaded_at(cur),
+            "tiles": tiles(cur, f, now), "loaded_at": queries.loaded_at(cur), "options": queries.options(cur),
         }
 
 

@@ -6,52 +6,48 @@ from typing import Any
 
 from dash import dash_table, dcc, html
 
-from analytics.filters import GRANULARITIES, PRESETS
+from analytics.filters import GRANULARITIES, PRESETS, Filters
 
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 CHARTS = ("stats-volume", "stats-wait", "stats-sl", "stats-heatmap", "stats-outcomes", "stats-ratings")
+Initial = dict[str, dict[str, Any]]  # component id -> properties the server filled in (see statistics.layout)
 EXPORTS = (("chats", ("csv", "xlsx", "parquet")), ("summary", ("csv", "xlsx")))
-
-
-def _ids(raw: str | None) -> list[int]:
-    try:
-        return [int(part) for part in (raw or "").split(",") if part.strip()]
-    except ValueError:
-        return []
 
 
 def _field(label: str, control: Any) -> html.Label:
     return html.Label(className="stats-field", children=[label, control])
 
 
-def filter_bar(t: dict[str, str], query: dict[str, str]) -> html.Div:
-    preset = query.get("preset") if query.get("preset") in PRESETS else "last_7_days"
-    granularity = query.get("granularity") if query.get("granularity") in GRANULARITIES else None
+def filter_bar(t: dict[str, str], f: Filters, initial: Initial) -> html.Div:
+    """The controls showing the filters the server read from the URL."""
     return html.Div(className="stats-filters", children=[
-        _field(t["period"], dcc.Dropdown(id="stats-preset", value=preset, clearable=False,
+        _field(t["period"], dcc.Dropdown(id="stats-preset", value=f.preset, clearable=False,
                                          options=[{"label": t[p], "value": p} for p in PRESETS])),
         _field(f"{t['from']} – {t['to']}", dcc.DatePickerRange(
-            id="stats-dates", start_date=query.get("from"), end_date=query.get("to"),
+            id="stats-dates", start_date=f.start.isoformat(), end_date=f.end.isoformat(),
             display_format="YYYY-MM-DD", first_day_of_week=1)),
-        _field(t["channels"], dcc.Dropdown(id="stats-channels", multi=True, value=_ids(query.get("channels")),
-                                           placeholder=t["all_channels"], options=[])),
-        _field(t["agents"], dcc.Dropdown(id="stats-agents", multi=True, value=_ids(query.get("agents")),
-                                         placeholder=t["all_agents"], options=[])),
+        _field(t["channels"], dcc.Dropdown(id="stats-channels", multi=True, value=list(f.channels),
+                                           placeholder=t["all_channels"],
+                                           options=initial.get("stats-channels", {}).get("options", []))),
+        _field(t["agents"], dcc.Dropdown(id="stats-agents", multi=True, value=list(f.agents),
+                                         placeholder=t["all_agents"],
+                                         options=initial.get("stats-agents", {}).get("options", []))),
         _field(t["granularity"], dcc.RadioItems(
-            id="stats-granularity", value=granularity or ("hour" if preset in ("today", "yesterday") else "day"),
+            id="stats-granularity", value=f.granularity,
             options=[{"label": t[g], "value": g} for g in GRANULARITIES], inline=True)),
     ])
 
 
-def _table(table_id: str, columns: list[tuple[str, str]], page_size: int = 15) -> Any:
+def _table(table_id: str, headers: list[tuple[str, str]], page_size: int = 15, **initial: Any) -> Any:
+    initial = {"columns": [{"name": name, "id": key} for key, name in headers], "data": [], **initial}
     return dash_table.DataTable(  # type: ignore[attr-defined]  # generated component class
-        id=table_id, columns=[{"name": name, "id": key} for key, name in columns], data=[], page_size=page_size,
+        id=table_id, page_size=page_size, **initial,
         sort_action="native", style_table={"overflowX": "auto"}, cell_selectable=True,
         style_cell={"fontFamily": "inherit", "fontSize": "14px", "textAlign": "left", "padding": "4px 8px"},
         style_header={"fontWeight": "600"})
 
 
-def exports(t: dict[str, str]) -> html.Section:
+def exports(t: dict[str, str], initial: Initial) -> html.Section:
     groups = []
     for dataset, formats in EXPORTS:
         buttons = [html.Button(fmt.upper(), id={"type": "stats-export", "target": f"{dataset}.{fmt}"},
@@ -59,22 +55,27 @@ def exports(t: dict[str, str]) -> html.Section:
         groups.append(html.Div([html.Span(t["per_chat" if dataset == "chats" else "aggregate"] + ":"), *buttons],
                                className="stats-export-group"))
     return html.Section(className="stats-exports", children=[
-        html.H2(t["exports"]), html.Div(id="stats-export-rows", className="stats-muted"), *groups,
+        html.H2(t["exports"]), html.Div(id="stats-export-rows", className="stats-muted",
+                                        **initial.get("stats-export-rows", {})), *groups,
         html.Div(id="stats-export-status", role="status", children=[
             html.Progress(id="stats-export-progress", max=100, className="stats-hidden"),
             html.Span(id="stats-export-message")]),
-        dcc.Store(id="stats-export-query"),
+        dcc.Store(id="stats-export-query", **initial.get("stats-export-query", {})),
         dcc.Store(id="stats-export-texts", data={key: t[f"export_{key}"] for key in ("preparing", "done", "failed")}),
     ])
 
 
-def overview(t: dict[str, str]) -> html.Div:
-    charts = [dcc.Loading(dcc.Graph(id=chart, config=GRAPH_CONFIG), type="dot") for chart in CHARTS]
+def overview(t: dict[str, str], initial: Initial) -> html.Div:
+    def given(component: str) -> dict[str, Any]:
+        return initial.get(component, {})
+
+    charts = [dcc.Loading(dcc.Graph(id=chart, config=GRAPH_CONFIG, **given(chart)), type="dot") for chart in CHARTS]
     return html.Div([
-        html.Div(id="stats-kpis", className="stats-kpis"),
+        html.Div(id="stats-kpis", className="stats-kpis", **given("stats-kpis")),
         html.Div(className="stats-tiles", children=[
-            html.Div(id="stats-tiles", className="stats-tile-texts"),
-            dcc.Graph(id="stats-per-month", config={"displayModeBar": False}, className="stats-tile-chart")]),
+            html.Div(id="stats-tiles", className="stats-tile-texts", **given("stats-tiles")),
+            dcc.Graph(id="stats-per-month", config={"displayModeBar": False}, className="stats-tile-chart",
+                      **given("stats-per-month"))]),
         html.Div(charts, className="stats-charts"),
         html.Section(className="stats-drill", children=[
             html.H2(t["drill_title"]), html.P(t["drill_hint"], id="stats-drill-summary", className="stats-muted"),
@@ -86,17 +87,19 @@ def overview(t: dict[str, str]) -> html.Div:
         ]),
         html.Section([html.H2(t["agent_table"]), _table("stats-agent-table", [
             ("agent", t["agent"]), ("chats", t["chats"]), ("handle", t["handle"]),
-            ("first_response", t["first_response"]), ("rating", t["rating"]), ("transfers", t["transfers"])])]),
-        html.Section([html.H2(t["summary_table"]), _table("stats-summary-table", [])]),
-        exports(t),
+            ("first_response", t["first_response"]), ("rating", t["rating"]), ("transfers", t["transfers"])],
+            **given("stats-agent-table"))]),
+        html.Section([html.H2(t["summary_table"]), _table("stats-summary-table", [], **given("stats-summary-table"))]),
+        exports(t, initial),
     ])
 
 
-def staffing(t: dict[str, str]) -> html.Div:
+def staffing(t: dict[str, str], initial: Initial) -> html.Div:
     return html.Div(className="stats-staffing", children=[
         html.P(t["staffing_hint"], className="stats-muted"),
         html.Div(className="stats-filters", children=[
-            _field(t["channel_single"], dcc.Dropdown(id="stats-plan-channel", clearable=False, options=[])),
+            _field(t["channel_single"], dcc.Dropdown(id="stats-plan-channel", clearable=False,
+                                                     **{"options": [], **initial.get("stats-plan-channel", {})})),
             _field(t["target_level"], dcc.Input(id="stats-plan-level", type="number", min=1, max=99, step=1,
                                                 value=80, debounce=True)),
             _field(t["target_seconds"], dcc.Input(id="stats-plan-seconds", type="number", min=1, max=3600,
@@ -110,17 +113,20 @@ def staffing(t: dict[str, str]) -> html.Div:
     ])
 
 
-def page(t: dict[str, str], language: str, query: dict[str, str], has_data: bool) -> html.Div:
+def page(t: dict[str, str], language: str, resolved: Filters, initial: Initial, *, has_data: bool) -> html.Div:
+    """`resolved` and `initial`: the filters the server read from the URL and the overview it queried ({} before
+    the first load is published: the page then fills itself in when it is)."""
     return html.Div(id="statistics", className="stats-page", lang=language, children=[
         dcc.Location(id="stats-url", refresh=False),
         dcc.Store(id="stats-first-data", data=has_data),
         dcc.Interval(id="stats-fresh-tick", interval=10_000),
         html.Div(className="stats-head", children=[
-            html.H1(t["title"]), html.Span(id="stats-freshness", className="stats-freshness", role="status")]),
-        filter_bar(t, query),
-        html.Div(id="stats-no-data", className="stats-notice"),
+            html.H1(t["title"]), html.Span(id="stats-freshness", className="stats-freshness", role="status",
+                                           **initial.get("stats-freshness", {}))]),
+        filter_bar(t, resolved, initial),
+        html.Div(id="stats-no-data", className="stats-notice", **initial.get("stats-no-data", {})),
         dcc.Tabs(id="stats-tab", value="overview", children=[
-            dcc.Tab(label=t["overview"], value="overview", children=overview(t)),
-            dcc.Tab(label=t["staffing"], value="staffing", children=staffing(t)),
+            dcc.Tab(label=t["overview"], value="overview", children=overview(t, initial)),
+            dcc.Tab(label=t["staffing"], value="staffing", children=staffing(t, initial)),
         ]),
     ])

@@ -9,6 +9,8 @@ from dash import html
 
 from analytics.queries import KPI_NAMES
 from analytics.staffing import PlanHour
+from pages import _statistics_figures as figures
+from pages._statistics_layout import CHARTS
 from pages._statistics_texts import duration
 
 SECONDS_KPIS = ("avg_wait", "p90_wait", "avg_handle", "avg_first_response")
@@ -123,3 +125,31 @@ def freshness(loaded_at: str | None, checked_at: datetime | None, now: datetime,
         text += ", " + t["freshness_checked"].format(ago=duration(max(0.0, (now - checked_at).total_seconds()),
                                                                    language))
     return text
+
+
+# What the overview tab shows, in the order `overview_values` returns it.
+OVERVIEW = (("stats-kpis", "children"), ("stats-tiles", "children"), ("stats-per-month", "figure"),
+            *((chart, "figure") for chart in CHARTS), ("stats-agent-table", "data"),
+            ("stats-summary-table", "columns"), ("stats-summary-table", "data"), ("stats-export-rows", "children"),
+            ("stats-no-data", "children"))
+OPTIONS = (("stats-channels", "options"), ("stats-agents", "options"), ("stats-plan-channel", "options"),
+           ("stats-plan-channel", "value"))
+
+
+def overview_values(found: dict[str, Any], t: dict[str, str], language: str) -> tuple[Any, ...]:
+    summary_columns, summary_rows = summary_table(found["summary"], found["filters"].granularity)
+    return (
+        kpi_cards(found["kpis"], found["previous"], t, language),
+        tile_texts(found["tiles"], t), figures.per_month(found["tiles"]["per_month"], t),
+        figures.volume(found["volume"], t), figures.wait_distribution(found["wait"], t),
+        figures.service_level(found["service_level"], t), figures.heatmap(found["heatmap"], t),
+        figures.outcomes(found["outcomes"], t), figures.ratings(found["ratings"], t),
+        agent_rows(found["agents"], language), summary_columns, summary_rows,
+        t["export_rows"].format(count=found["kpis"]["chats"]), "",
+    )
+
+
+def option_values(found: dict[str, list[dict[str, Any]]]) -> tuple[Any, ...]:
+    channels = [{"label": c["name"], "value": c["id"]} for c in found["channels"]]
+    agents = [{"label": a["name"], "value": a["id"]} for a in found["agents"]]
+    return channels, agents, channels, channels[0]["value"] if channels else None

@@ -7,6 +7,7 @@ Callbacks are thin: check the role on the server, turn the controls into URL-sha
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from analytics.drilldown import Drill
-from analytics.snapshot import Paths
+from analytics.filters import parse
 from pages import _statistics_data as data
 from pages import _statistics_figures as figures
 from pages import _statistics_render as render
@@ -31,10 +32,24 @@ FILTERS = [Input("stats-preset", "value"), State("stats-dates", "start_date"), S
 
 
 def layout(**query: str) -> Any:
+    """The page arrives filled in: the overview of the URL's filters is queried here, so the first render
+    needs no callback round trip (the callbacks below run when the filters change)."""
     viewer = current_viewer()
+    allowed = viewer is not None and viewer.role in STATISTICS_ROLES  # else the shell shows the refusal
     language = viewer.language if viewer else "en"
-    has_data = Paths(services().config.data_dir).pointer.exists()  # a file check, no database
-    return page(texts(language), language, query, has_data)
+    t = texts(language)
+    found = data.overview(services().config.data_dir, dict(query)) if allowed else None
+    if found is None:  # nothing published yet: the filters as the URL says, counted in UTC until data comes
+        return page(t, language, parse(query, datetime.now(UTC).date()), {"stats-no-data": {"children": t["no_data"]}},
+                    has_data=False)
+    initial: dict[str, dict[str, Any]] = {"stats-export-query": {"data": urlencode(found["filters"].query())}}
+    for (component, prop), value in (*zip(render.OVERVIEW, render.overview_values(found, t, language), strict=True),
+                                     *zip(render.OPTIONS, render.option_values(found["options"]), strict=True)):
+        initial.setdefault(component, {})[prop] = value
+    fresh = data.freshness(services().config.data_dir)
+    initial["stats-freshness"] = {"children": render.freshness(found["loaded_at"], fresh["checked_at"], fresh["now"],
+                                                               t, language)}
+    return page(t, language, found["filters"], initial, has_data=True)
 
 
 def _allowed() -> tuple[Any, str, dict[str, str]]:
@@ -42,19 +57,17 @@ def _allowed() -> tuple[Any, str, dict[str, str]]:
     return services().config.data_dir, viewer.language, texts(viewer.language)
 
 
-@callback(Output("stats-channels", "options"), Output("stats-agents", "options"),
-          Output("stats-plan-channel", "options"), Output("stats-plan-channel", "value"),
-          Input("stats-url", "pathname"), Input("stats-first-data", "data"))
-def load_options(_path: str, _has_data: bool | None) -> tuple[Any, ...]:
+@callback(*[Output(component, prop) for component, prop in render.OPTIONS], Input("stats-first-data", "data"),
+          prevent_initial_call=True)
+def load_options(_has_data: bool | None) -> tuple[Any, ...]:
+    """The filter choices once the first load is published (the layout brings them when data exists)."""
     data_dir, _, _ = _allowed()
-    found = data.options(data_dir, "custom") or {"channels": [], "agents": []}
-    channels = [{"label": c["name"], "value": c["id"]} for c in found["channels"]]
-    agents = [{"label": a["name"], "value": a["id"]} for a in found["agents"]]
-    return channels, agents, channels, channels[0]["value"] if channels else None
+    return render.option_values(data.options(data_dir, "custom") or {"channels": [], "agents": []})
 
 
 @callback(Output("stats-preset", "value"), Output("stats-dates", "start_date"), Output("stats-dates", "end_date"),
-          Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"))
+          Input("stats-preset", "value"), Input("stats-dates", "start_date"), Input("stats-dates", "end_date"),
+          prevent_initial_call=True)
 def sync_dates(preset: str, start: str | None, end: str | None) -> tuple[Any, ...]:
     """Choosing a preset fills the dates; editing the dates makes the period custom (set even when it
     already is, so that the views depending on the preset run again)."""
@@ -67,39 +80,26 @@ def sync_dates(preset: str, start: str | None, end: str | None) -> tuple[Any, ..
     return no_update, *(found["range"] if found else (no_update, no_update))
 
 
-@callback(Output("stats-url", "search"), Output("stats-export-query", "data"), *FILTERS)
+@callback(Output("stats-url", "search"), Output("stats-export-query", "data"), *FILTERS, prevent_initial_call=True)
 def keep_in_url(*controls: Any) -> tuple[str, str]:
     require_viewer(*STATISTICS_ROLES)
     query = urlencode({k: v for k, v in data.params_of(*controls).items() if v})
     return "?" + query, query
 
 
-@callback(Output("stats-kpis", "children"), Output("stats-tiles", "children"), Output("stats-per-month", "figure"),
-          *[Output(chart, "figure") for chart in CHARTS], Output("stats-agent-table", "data"),
-          Output("stats-summary-table", "columns"), Output("stats-summary-table", "data"),
-          Output("stats-export-rows", "children"), Output("stats-no-data", "children"), *FILTERS,
-          Input("stats-first-data", "data"))
+@callback(*[Output(component, prop) for component, prop in render.OVERVIEW], *FILTERS,
+          Input("stats-first-data", "data"), prevent_initial_call=True)
 def show_overview(*controls: Any) -> tuple[Any, ...]:
-    """Everything on the overview tab; runs again once when the first load is published."""
+    """Everything on the overview tab when a filter changes; runs once more when the first load is published."""
     data_dir, language, t = _allowed()
-    controls = controls[:-1]
-    found = data.overview(data_dir, data.params_of(*controls))
+    found = data.overview(data_dir, data.params_of(*controls[:-1]))
     if found is None:
-        return (no_update,) * 13 + (t["no_data"],)
-    summary_columns, summary_rows = render.summary_table(found["summary"], found["filters"].granularity)
-    return (
-        render.kpi_cards(found["kpis"], found["previous"], t, language),
-        render.tile_texts(found["tiles"], t), figures.per_month(found["tiles"]["per_month"], t),
-        figures.volume(found["volume"], t), figures.wait_distribution(found["wait"], t),
-        figures.service_level(found["service_level"], t), figures.heatmap(found["heatmap"], t),
-        figures.outcomes(found["outcomes"], t), figures.ratings(found["ratings"], t),
-        render.agent_rows(found["agents"], language), summary_columns, summary_rows,
-        t["export_rows"].format(count=found["kpis"]["chats"]), "",
-    )
+        return (no_update,) * (len(render.OVERVIEW) - 1) + (t["no_data"],)
+    return render.overview_values(found, t, language)
 
 
 @callback(Output("stats-freshness", "children"), Output("stats-first-data", "data"),
-          Input("stats-fresh-tick", "n_intervals"), State("stats-first-data", "data"))
+          Input("stats-fresh-tick", "n_intervals"), State("stats-first-data", "data"), prevent_initial_call=True)
 def show_freshness(_tick: int | None, had_data: bool | None) -> tuple[str, Any]:
     data_dir, language, t = _allowed()
     fresh, loaded = data.freshness(data_dir), data.loaded_at(data_dir)
@@ -143,7 +143,7 @@ def show_transcript(cell: dict[str, Any] | None) -> Any:
 
 @callback(Output("stats-plan-graph", "figure"), Output("stats-plan-table", "data"),
           Input("stats-tab", "value"), Input("stats-plan-channel", "value"), Input("stats-plan-level", "value"),
-          Input("stats-plan-seconds", "value"), *FILTERS)
+          Input("stats-plan-seconds", "value"), *FILTERS, prevent_initial_call=True)
 def show_staffing(tab: str, channel_id: int | None, level: float | None, seconds: float | None,
                   *controls: Any) -> tuple[Any, ...]:
     data_dir, language, t = _allowed()

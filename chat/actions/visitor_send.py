@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
@@ -25,6 +25,7 @@ _CHATS = cast(Table, ChatSession.__table__)
 _MESSAGES = cast(Table, Message.__table__)
 _EVENTS = cast(Table, SessionEvent.__table__)
 
+_LOCK_CHAT = select(_CHATS.c.id).where(_CHATS.c.id == bindparam("sid")).with_for_update()
 _ALREADY_STORED = select(_MESSAGES.c.id).where(
     _MESSAGES.c.session_id == bindparam("sid"),
     _MESSAGES.c.author_kind == AuthorKind.VISITOR,
@@ -36,7 +37,8 @@ def _next_seq(statuses: tuple[SessionStatus, ...], **values: Any) -> Any:
     """Allocate the next sequence number of a chat the visitor owns; the update also locks the row."""
     return (
         update(_CHATS)
-        .where(_CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid"), _CHATS.c.status.in_(statuses))
+        .where(_CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid"),
+               or_(*(_CHATS.c.status == status for status in statuses)))  # not IN: no per-call expansion
         .values(last_seq=_CHATS.c.last_seq + 1, last_activity_at=bindparam("now"), **values)
     )
 
@@ -73,9 +75,10 @@ class _Text:
 
 
 def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: str, client_msg_id: str) -> SentMessage:
-    """Idempotent on `client_msg_id`. A concurrent retry of the same id (PostgreSQL only: SQLite serialises
-    writers) can fail on the unique constraint; nothing is stored twice and the client's next retry succeeds."""
+    """Idempotent on `client_msg_id`, also when a retry of the same id arrives on another socket meanwhile."""
     connection = db.connection()
+    if connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time (db.write)
+        connection.execute(_LOCK_CHAT, {"sid": session_id})
     if connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
         draft = _Text(session_id, check_text(text), client_msg_id, utcnow())
         allocated = {"sid": session_id, "vid": visitor_id, "now": draft.at}

@@ -1,0 +1,71 @@
+"""Where a WebSocket's reader loop runs: in the socket's own request greenlet, not in one more per socket.
+
+simple-websocket reads each socket in a thread of its own (its `Base._thread`), which wakes the request's
+greenlet through an event for every frame. Under gevent that is a second greenlet, with its own Python data
+stack, for every open socket: about a third of an idle widget's memory. flask-sock lets the app choose the
+`thread_class` and `event_class` simple-websocket uses, so the reader loop is handed to the route instead:
+`read_inline` runs it in the caller's greenlet and hands each frame to a callback as it arrives;
+`read_in_background` starts it as simple-websocket would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class DeferredReader:
+    """simple-websocket's `thread_class`: keeps the reader loop for the route to run."""
+
+    def __init__(self, target: Callable[[], None], **_: Any) -> None:
+        self.target = target
+        self.name = "ws-reader"
+
+    def start(self) -> None:
+        """The route runs `target`: see `read_inline` and `read_in_background`."""
+
+
+class FrameSignal(threading.Event):
+    """simple-websocket's `event_class`: set once per arriving frame (and on close); calls `on_set` then."""
+
+    on_set: Callable[[], None] | None = None
+
+    def set(self) -> None:
+        super().set()
+        if self.on_set is not None:
+            self.on_set()
+
+
+SERVER_OPTIONS = {"thread_class": DeferredReader, "event_class": FrameSignal}
+
+
+def read_inline(ws: Any, on_frame: Callable[[str | bytes], None]) -> None:
+    """Read `ws` until it closes, calling `on_frame` for each text or binary message, in order."""
+    signal: FrameSignal = ws.event
+
+    def hand_over() -> None:
+        while ws.input_buffer:
+            on_frame(ws.input_buffer.pop(0))
+
+    signal.on_set = hand_over
+    try:
+        ws.thread.target()
+    finally:
+        signal.on_set = None
+        ws.connected = False
+        ws.sock.close()
+
+
+def read_in_background(ws: Any) -> None:
+    """The reader as simple-websocket runs it: a thread of its own; `ws.receive()` then works as documented."""
+    threading.Thread(target=ws.thread.target, name="ws-reader", daemon=True).start()
+
+
+def finish(ws: Any) -> None:
+    """Close the socket of a connection refused before any reading started."""
+    ws.connected = False
+    ws.thread.target()
