@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from chat import ws_reader
+from chat import ws_transport
 from chat.api import api
 from chat.attachment_edge import attachments
 from chat.auth import auth
@@ -66,7 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
         SOCK_SERVER_OPTIONS={"ping_interval": config.heartbeat_seconds, "max_message_size": 1024 * 1024,
-                             **ws_reader.SERVER_OPTIONS},
+                             **ws_transport.SERVER_OPTIONS},
     )
     bus = make_bus(config)
     database = Database(config.database_url, bus)

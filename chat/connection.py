@@ -25,7 +25,7 @@ from chat.bus import AGENTS_TOPIC, Unsubscribe, session_topic
 from chat.protocol import MAX_FRAME_BYTES
 from chat.replay import agent_cursor, agent_event_visible, agent_events_after, session_events_after
 from chat.services import Services
-from chat.ws_reader import read_inline
+from chat.ws_transport import read_inline, send_texts
 
 log = logging.getLogger(__name__)
 
@@ -160,15 +160,20 @@ class Connection:
                 if not self._outbox:
                     self._sending = False
                     return
-                item = self._outbox.popleft()
-            if item is _STOP:  # the sender stays marked busy, so no new one starts after the close
-                return
+                items = list(self._outbox)
+                self._outbox.clear()
+            stopped = _STOP in items  # the sender then stays marked busy, so no new one starts after the close
+            if stopped:
+                items = items[:items.index(_STOP)]
             try:
-                for frame in self._frames_for(item):
-                    self.ws.send(json.dumps(frame, separators=(",", ":")))
+                texts = [json.dumps(frame, separators=(",", ":")) for item in items for frame in self._frames_for(item)]
+                if texts:
+                    send_texts(self.ws, texts)
             except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
                 log.debug("send failed: %r", error)
                 self._stop_sending()
+                return
+            if stopped:
                 return
 
     def _stop_sending(self) -> None:

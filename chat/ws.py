@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask_sock import Sock
 
-from chat import ws_reader
+from chat import ws_transport
 from chat.actions.errors import ActionError
 from chat.agent_socket import AgentSocket
 from chat.auth import current_user_id
@@ -41,7 +41,7 @@ def negotiate_compression(environ: dict[str, Any], enabled: bool) -> None:
 def _refuse(ws: Any, code: str, message: str) -> None:
     ws.send(json.dumps({"type": "error", "code": code, "message": message, "id": None}))
     ws.close(reason=1008, message=message[:100])
-    ws_reader.finish(ws)
+    ws_transport.finish(ws)
 
 
 @sock.route("/ws/visitor")
@@ -57,7 +57,7 @@ def visitor_socket(ws: Any) -> None:
 
 @sock.route("/ws/visitor/channels/<int:channel_id>")
 def channel_socket(ws: Any, channel_id: int) -> None:
-    ws_reader.read_in_background(ws)
+    ws_transport.read_in_background(ws)
     serve_channel(ws, services(), channel_id)
 
 

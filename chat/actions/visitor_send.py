@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
 from chat.actions.feed import append_agent_event, session_summary
-from chat.actions.messages import check_text, do_send_visitor_message
+from chat.actions.messages import MAX_MESSAGE_LENGTH, do_send_visitor_message
 from chat.bus import session_topic
 from chat.db import publish_on_commit
 from chat.models import AuthorKind, ChatSession, Message, MessageKind, SessionEvent, SessionStatus, utcnow
@@ -79,8 +79,10 @@ def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: st
     connection = db.connection()
     if connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time (db.write)
         connection.execute(_LOCK_CHAT, {"sid": session_id})
-    if connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
-        draft = _Text(session_id, check_text(text), client_msg_id, utcnow())
+    body = text.strip()
+    well_formed = 0 < len(body) <= MAX_MESSAGE_LENGTH  # else the ORM path says why, after the access check
+    if well_formed and connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
+        draft = _Text(session_id, body, client_msg_id, utcnow())
         allocated = {"sid": session_id, "vid": visitor_id, "now": draft.at}
         seq = connection.execute(_SAME_TURN, allocated).scalar()
         turned: Row[Any] | None = None

@@ -1,4 +1,5 @@
-"""Where a WebSocket's reader loop runs: in the socket's own request greenlet, not in one more per socket.
+"""How the product drives simple-websocket: its reader loop in the socket's own request greenlet, and
+several frames written at once.
 
 simple-websocket reads each socket in a thread of its own (its `Base._thread`), which wakes the request's
 greenlet through an event for every frame. Under gevent that is a second greenlet, with its own Python data
@@ -14,6 +15,9 @@ import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from simple_websocket import ConnectionClosed
+from wsproto.events import TextMessage
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +73,10 @@ def finish(ws: Any) -> None:
     """Close the socket of a connection refused before any reading started."""
     ws.connected = False
     ws.thread.target()
+
+
+def send_texts(ws: Any, texts: list[str]) -> None:
+    """Write several text frames with one system call (simple-websocket's `send` makes one per frame)."""
+    if not ws.connected:
+        raise ConnectionClosed(ws.close_reason, ws.close_message)
+    ws.sock.sendall(b"".join(ws.ws.send(TextMessage(data=text)) for text in texts))
