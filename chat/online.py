@@ -105,18 +105,31 @@ class RedisOnline:
             pipe.execute()
 
     def gone(self, present_user_ids: list[int]) -> list[int]:
+        """One pass over the process keys and one pipelined round trip, however many agents are Present."""
         now = time.monotonic()
+        online = self._online_anywhere()
+        for user_id in online:
+            self._absent_since.pop(user_id, None)
+        candidates = [u for u in present_user_ids if u not in online]
+        with self._redis.pipeline(transaction=False) as pipe:
+            for user_id in candidates:
+                pipe.exists(f"{self._prefix}{user_id}:seen")
+            seen = pipe.execute()
         gone = []
-        for user_id in present_user_ids:
-            if not self._redis.exists(f"{self._prefix}{user_id}:seen"):
-                continue
-            online = next(iter(self._redis.scan_iter(match=f"{self._prefix}{user_id}:p-*", count=100)), None)
-            if online is not None:
-                self._absent_since.pop(user_id, None)
+        for user_id, was_seen in zip(candidates, seen, strict=True):
+            if not was_seen:
                 continue
             since = self._absent_since.setdefault(user_id, now)
             if now - since >= self.grace:
                 gone.append(user_id)
                 self._absent_since.pop(user_id, None)
-                self._redis.delete(f"{self._prefix}{user_id}:seen")
+        if gone:
+            self._redis.delete(*(f"{self._prefix}{user_id}:seen" for user_id in gone))
         return gone
+
+    def _online_anywhere(self) -> set[int]:
+        """Users with a socket on some process: those with a live `<user>:p-<process>` key."""
+        users = set()
+        for key in self._redis.scan_iter(match=f"{self._prefix}*:p-*", count=1000):
+            users.add(int(key.decode()[len(self._prefix):].split(":", 1)[0]))
+        return users
