@@ -5,6 +5,7 @@ if __name__ == "__main__":
 
     monkey.patch_all()
 
+import gc
 import hashlib
 import logging
 import threading
@@ -102,6 +103,10 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
             from analytics.etl import start_background_etl
 
             start_background_etl(config.data_dir, config.database_url, config.etl_interval, stop)
+        # What start-up built (Dash, SQLAlchemy, ~160,000 objects) lives as long as the process: keeping it out
+        # of the cyclic collector spares every later full collection an ~90 ms pause (chat latency).
+        gc.collect()
+        gc.freeze()
     return app
 
 
