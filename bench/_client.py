@@ -9,8 +9,8 @@ the agent side measures visitor send -> agent receive when the frame arrives.
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import heapq
 import random
 import time
