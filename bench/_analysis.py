@@ -84,7 +84,8 @@ def method(results: dict[str, Any]) -> list[str]:
         "the message, allocates its sequence number and commits before anyone is told).",
         "",
         "The client is the `websockets` asyncio library on uvloop in several processes (`--workers`), offering "
-        "`permessage-deflate; client_max_window_bits` as browsers do (all three servers accept it). Sockets ping "
+        "`permessage-deflate; client_max_window_bits` as browsers do (the two peers accept it; the product declines "
+        "it by default, `CHAT_WEBSOCKET_COMPRESSION=off`). Sockets ping "
         "as the widget (20 s) and the workspace (15 s) do. The three servers run at the same time in their own "
         "processes and every step runs on each of them in turn, so the machine's noise falls on all alike. "
         "A step whose undelivered messages exceed 0.5 s of its rate (at least 300) stops sending (\"overloaded\"); "
@@ -152,17 +153,16 @@ def idle_findings(results: dict[str, Any]) -> list[str]:
                  "above 2N."]
     return [*short,
         f"- The product holds {per[product['label']]:.0f} KB per idle visitor socket{relay}, both after one frame "
-        f"each way. {deflate:.0f} KB of it is permessage-deflate: wsproto keeps a zlib compressor "
-        f"({compressor:.0f} KB resident, window bits 15) and a decompressor ({decompressor:.0f} KB) for the socket's "
-        "whole life, because simple-websocket accepts the browser's offer with `PerMessageDeflate()` and context "
-        "takeover. The rest is Python objects and greenlet stacks: the product runs three greenlets per "
-        "connection (the WSGI handler in `Connection.run`, simple-websocket's reader, `Connection`'s sender) "
-        "against the relay's two. Idle CPU comes from the pings (the widget's every 20 s, and the server's).",
-        f"- Accepting permessage-deflate with `server_no_context_takeover` and `client_no_context_takeover` makes "
-        f"wsproto drop both after every message, so an idle socket holds neither: about {saved_mb:,.0f} MB less "
-        f"for {product['sockets']:,} sockets, at the cost of a fresh zlib state per message sent. "
-        "simple-websocket hard-codes `PerMessageDeflate()` in `Base._handle_events`, so the change needs a small "
-        "`simple_websocket.Server` subclass used by `chat/ws.py` (or an option upstream).",
+        "each way. The product declines the browser's permessage-deflate offer (`CHAT_WEBSOCKET_COMPRESSION=off`, "
+        "the default; `on` accepts it without context takeover); the relay accepts it as simple-websocket does, "
+        f"and wsproto then keeps a zlib compressor ({compressor:.0f} KB resident, window bits 15) and a "
+        f"decompressor ({decompressor:.0f} KB) for the socket's whole life: {deflate:.0f} KB of the relay's figure, "
+        f"about {saved_mb:,.0f} MB for {product['sockets']:,} sockets.",
+        "- An idle product socket holds one greenlet: the request greenlet runs simple-websocket's reader loop "
+        "itself (`chat/ws_transport.py`), and a sender greenlet exists only while a connection has frames to write. "
+        "The relay holds two (its handler waiting in `receive()` and simple-websocket's reader). Each greenlet "
+        "costs its own Python data stack and saved C stack. Idle CPU comes from the pings (the widget's every "
+        "20 s, and the server's).",
     ]
 
 
@@ -264,24 +264,23 @@ def findings(results: dict[str, Any]) -> list[str]:
                      f"framing and permessage-deflate, {_layer(profile, 'json'):.0%} in json, "
                      f"{_layer(profile, 'pydantic'):.0%} in pydantic, {_layer(profile, 'gevent'):.0%} in gevent.")
     lines.append(
-        "- Per visitor `send` the product runs one transaction through the ORM (`VisitorSocket._on_send`): it loads "
-        "the chat row (`access_session_for_visitor(..., for_update=True)`), SELECTs the client's message id "
-        "(idempotence, `_already_stored`), INSERTs the message and flushes for its id (`add_message`), then at "
-        "commit INSERTs the session event and UPDATEs the chat (`last_seq`, `last_activity_at`): five statements, "
-        "two ORM flushes, and every statement built and cache-keyed anew on each call. sqlite3 executes them "
-        "quickly; the time is SQLAlchemy's Python. The relay's one INSERT + COMMIT through sqlite3 costs about "
-        "0.1 ms.")
+        "- Per visitor `send` the product runs one transaction (`send_visitor_message`): a lookup of the client's "
+        "message id (idempotence), `UPDATE chat_sessions ... RETURNING last_seq` (access check, row lock and "
+        "sequence number in one), an INSERT of the message and one of the session event, all four built once "
+        "with `bindparam()`, then COMMIT; the ORM path is kept for the rare cases (a retried id, a reopened or "
+        "closed chat). After the commit the event goes to the visitor's and the agent's outbox; each socket's "
+        "sender writes what is queued in one system call (the visitor's event and ack together). The relay's "
+        "one INSERT + COMMIT through sqlite3 costs about 0.015 ms.")
     write = product.get("write_path")
     if write:
         orm = (write["orm_ms"] + write["orm_again_ms"]) / 2
         lines.append(
-            f"- Measured on the same database in the same run (`bench/_write_path.py`): the ORM write costs "
-            f"{orm:.2f} ms CPU per message; the same rows written with three Core statements built once with "
-            f"`bindparam()` (UPDATE ... RETURNING for the sequence number, INSERT ... RETURNING for the message "
-            f"id, INSERT of the event) {write['core_ms']:.2f} ms, {orm / write['core_ms']:.1f}x less. That is the "
-            "contained hot-path change recommended for `chat/actions/messages.py` and `chat/actions/feed.py`; "
-            "it still leaves the product several times the relay's cost, so the 80 % and 2,000 msg/s targets "
-            "need batching as well (one writer greenlet committing the pending sends of all sockets together).")
+            f"- Measured on the same database in the same run (`bench/_write_path.py`): the write through the ORM "
+            f"costs {orm:.2f} ms CPU per message, the product's prebuilt statements {write['core_ms']:.2f} ms "
+            f"({orm / write['core_ms']:.1f}x less). What is left above the relay's cost is SQLAlchemy Core's "
+            "per-statement work (about 25-80 us a statement against 1-2 us in sqlite3), the session and "
+            "transaction set-up, the pydantic frame check and a greenlet start per socket and burst; batching "
+            "the pending sends of several sockets into one transaction is the next step.")
     relay_burst, relay_best = _step(results, "relay", "burst"), results.get("relay", {}).get("best")
     if relay_burst is not None and not relay_burst.meets(15.0) and relay_best is not None:
         lines.append(
