@@ -19,7 +19,7 @@ from tests.server import ServerProcess
 SECTION = "## Analytics (issue 7)"
 
 
-def _first_renders(base: str, runs: int = 3) -> list[float]:
+def _first_renders(base: str, runs: int = 5) -> list[float]:
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

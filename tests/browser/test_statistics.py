@@ -45,6 +45,9 @@ def test_filter_drill_down_to_a_transcript_and_export(
     page = new_context(accept_downloads=True).new_page()
     open_statistics(page, demo_server)
     expect(page.locator("#stats-freshness")).to_contain_text("Data updated")
+    # assets/statistics.js loads plotly.js while the server queries; the graphs then use it, not a second copy
+    expect(page.locator("#stats-volume g.point path")).not_to_have_count(0, timeout=SERVER_WORK)
+    expect(page.locator("script[src*='plotly.min.js']")).to_have_count(1)
 
     choose(page, "stats-preset", "Last 30 days")
     expect(page).to_have_url(re.compile(r"preset=last_30_days"), timeout=SERVER_WORK)
