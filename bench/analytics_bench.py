@@ -96,7 +96,7 @@ def query_figures(folder: Path, today: date) -> list[dict[str, Any]]:
         for name, function in work.items():
             for label, f in (("30 days", month), ("365 days", year)):
                 slow, median = p95(lambda f=f, function=function: function(f))  # type: ignore[misc]
-                row = {"query": name, "period": label, "p95_ms": slow, "median_ms": median}
+                row: dict[str, Any] = {"query": name, "period": label, "p95_ms": slow, "median_ms": median}
                 if name in RELATIONAL:
                     started = time.perf_counter()
                     RELATIONAL[name](database, f)

@@ -71,7 +71,7 @@ def measure(folder: Path) -> dict[str, Any]:
         renders = _first_renders(server.url)
         session = requests.Session()
         session.post(f"{server.url}/login", data={"username": "manager", "password": "demo"}, timeout=30)
-        health = _health_during_export(server.url, session.cookies.get_dict())
+        health = _health_during_export(server.url, {k: v for k, v in session.cookies.get_dict().items() if v})
     finally:
         server.stop()
     return {"first_render_seconds": renders, **health}
