@@ -2,7 +2,8 @@
 
 Most of a chat's traffic is this one write, and the ORM's unit of work costs about three times its SQL
 (docs/benchmarks.md). The fast path covers an open chat of this visitor's, in the queue or in progress;
-a chat that is not this visitor's, ended (reopen), closed or a retried send takes `do_send_visitor_message`.
+a chat that is not this visitor's, ended (reopen) or closed, malformed text or a retried send takes
+`do_send_visitor_message`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _CHATS = cast(Table, ChatSession.__table__)
 _MESSAGES = cast(Table, Message.__table__)
 _EVENTS = cast(Table, SessionEvent.__table__)
 
-_LOCK_CHAT = select(_CHATS.c.id).where(_CHATS.c.id == bindparam("sid")).with_for_update()
+_LOCK_OWN_CHAT = select(_CHATS.c.id).where(
+    _CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid")).with_for_update()
 _ALREADY_STORED = select(_MESSAGES.c.id).where(
     _MESSAGES.c.session_id == bindparam("sid"),
     _MESSAGES.c.author_kind == AuthorKind.VISITOR,
@@ -77,11 +79,11 @@ class _Text:
 def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: str, client_msg_id: str) -> SentMessage:
     """Idempotent on `client_msg_id`, also when a retry of the same id arrives on another socket meanwhile."""
     connection = db.connection()
-    if connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time (db.write)
-        connection.execute(_LOCK_CHAT, {"sid": session_id})
     body = text.strip()
-    well_formed = 0 < len(body) <= MAX_MESSAGE_LENGTH  # else the ORM path says why, after the access check
-    if well_formed and connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
+    fast = 0 < len(body) <= MAX_MESSAGE_LENGTH  # else the ORM path says why, after the access check
+    if fast and connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time
+        fast = connection.execute(_LOCK_OWN_CHAT, {"sid": session_id, "vid": visitor_id}).first() is not None
+    if fast and connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
         draft = _Text(session_id, body, client_msg_id, utcnow())
         allocated = {"sid": session_id, "vid": visitor_id, "now": draft.at}
         seq = connection.execute(_SAME_TURN, allocated).scalar()
