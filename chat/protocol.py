@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 MAX_FRAME_BYTES = 16 * 1024
 
-ClientId = Annotated[str, Field(min_length=1, max_length=64)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold the NUL character
+ClientId = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
 MAX_ID = 2**31 - 1  # ids and sequence numbers are 32-bit integer columns
 SessionId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
-Text = Annotated[str, Field(max_length=1024)]
+Text = Annotated[str, Field(max_length=1024, pattern=NO_NUL)]
 
 
 class Frame(BaseModel):

@@ -517,6 +517,17 @@ def test_frame_limit_counts_utf8_bytes_not_characters(fuzz_world: FuzzWorld) -> 
     assert reply["code"] == "too_large", f"a {wire_size(raw)}-byte frame was not refused as too large: {reply}"
 
 
+def test_nul_characters_in_own_chat_are_refused_and_nothing_is_stored(fuzz_world: FuzzWorld) -> None:
+    """PostgreSQL text cannot hold NUL; both stores refuse it in the frame, before any query."""
+    client = fuzz_world.peers["visitor"].client()
+    before = snapshot(fuzz_world.database)
+    for frame_id, body in (("nul-text", "a\x00b"), ("\x00", "fine")):
+        client.send({"type": "send", "id": frame_id, "session_id": fuzz_world.own_session_id, "text": body})
+        reply = client.wait_for(lambda f, frame_id=frame_id: f.get("type") == "error" and f.get("id") == frame_id)
+        assert reply["code"] == "invalid_frame", reply
+    assert snapshot(fuzz_world.database) == before
+
+
 def test_sockets_still_answer_after_fuzzing(fuzz_world: FuzzWorld) -> None:
     for role, peer in fuzz_world.peers.items():
         assert peer.client().request({"type": "ping"})["pong"] is True, role
