@@ -3,23 +3,21 @@ several frames written at once.
 
 simple-websocket reads each socket in a thread of its own (its `Base._thread`), which wakes the request's
 greenlet through an event for every frame. Under gevent that is a second greenlet, with its own Python data
-stack, for every open socket: about a third of an idle widget's memory. flask-sock lets the app choose the
-`thread_class` and `event_class` simple-websocket uses, so the reader loop is handed to the route instead:
+stack, for every open socket: about a fifth of an idle widget's memory (docs/benchmarks.md). flask-sock
+lets the app choose the `thread_class` and `event_class` simple-websocket uses, so the reader loop is
+handed to the route instead:
 `read_inline` runs it in the caller's greenlet and hands each frame to a callback as it arrives;
 `read_in_background` starts it as simple-websocket would.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from simple_websocket import ConnectionClosed
 from wsproto.events import TextMessage
-
-log = logging.getLogger(__name__)
 
 
 class DeferredReader:
