@@ -16,8 +16,9 @@ from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, u
 from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
+from chat.actions.errors import ActionError
 from chat.actions.feed import append_agent_event, session_summary
-from chat.actions.messages import MAX_MESSAGE_LENGTH, do_send_visitor_message
+from chat.actions.messages import check_text, do_send_visitor_message
 from chat.bus import session_topic
 from chat.db import publish_on_commit
 from chat.models import AuthorKind, ChatSession, Message, MessageKind, SessionEvent, SessionStatus, utcnow
@@ -79,8 +80,11 @@ class _Text:
 def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: str, client_msg_id: str) -> SentMessage:
     """Idempotent on `client_msg_id`, also when a retry of the same id arrives on another socket meanwhile."""
     connection = db.connection()
-    body = text.strip()
-    fast = 0 < len(body) <= MAX_MESSAGE_LENGTH  # else the ORM path says why, after the access check
+    try:
+        body = check_text(text)
+        fast = True
+    except ActionError:  # the ORM path says why, after the access check
+        body, fast = text, False
     if fast and connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time
         fast = connection.execute(_LOCK_OWN_CHAT, {"sid": session_id, "vid": visitor_id}).first() is not None
     if fast and connection.execute(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).first() is None:
