@@ -29,6 +29,7 @@ from chat.settings import Config
 from chat.web import register_json_errors
 from chat.widget_edge import widget
 from chat.ws import sock
+from chat.ws_socket import OwnSocketForWebSockets
 from pages._shell import create_dash
 from pages._statistics_download import downloads as statistics_downloads
 
@@ -69,6 +70,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         SOCK_SERVER_OPTIONS={"ping_interval": config.heartbeat_seconds, "max_message_size": 1024 * 1024,
                              **ws_transport.SERVER_OPTIONS},
     )
+    app.wsgi_app = OwnSocketForWebSockets(app.wsgi_app)  # type: ignore[method-assign]
     bus = make_bus(config)
     database = Database(config.database_url, bus)
     database.migrate()

@@ -1,0 +1,97 @@
+"""An open WebSocket costs the server one file descriptor, and a finished one ends its connection cleanly."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import websocket
+
+from tests.factories import make_channel
+from tests.server import ServerProcess
+from tests.wsclient import start_visitor_session
+
+SOCKETS = 40
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(Path(tmp_path_factory.mktemp("descriptors")))
+    process.start()
+    yield process
+    process.stop()
+
+
+def _descriptors(server: ServerProcess) -> int:
+    assert server.process is not None
+    return len(os.listdir(f"/proc/{server.process.pid}/fd"))
+
+
+def _settles_at(server: ServerProcess, expected: int, timeout: float = 10) -> int:
+    deadline = time.monotonic() + timeout
+    while (count := _descriptors(server)) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return count
+
+
+def _steady(server: ServerProcess) -> int:
+    """The server's descriptor count once it has not changed for a second."""
+    count = _descriptors(server)
+    while True:
+        time.sleep(1)
+        again = _descriptors(server)
+        if again == count:
+            return count
+        count = again
+
+
+def _visitor_url(server: ServerProcess) -> tuple[str, int]:
+    database = server.database()
+    with database.write() as db:
+        channel_id = make_channel(db).id
+    database.dispose()
+    started = start_visitor_session(server.url, channel_id, name="Fd", question="Hej")
+    return f"{server.visitor_ws_url}/ws/visitor?token={started['token']}", started["session"]["session_id"]
+
+
+def _subscribed(url: str, session_id: int) -> websocket.WebSocket:
+    ws = websocket.create_connection(url, timeout=10)
+    ws.send(f'{{"type": "subscribe", "session_id": {session_id}, "last_seq": 0}}')
+    while '"synced"' not in ws.recv():
+        pass
+    return ws
+
+
+def test_each_open_socket_holds_one_descriptor_and_gives_it_back(server: ServerProcess) -> None:
+    url, session_id = _visitor_url(server)
+    for ws in [_subscribed(url, session_id) for _ in range(SOCKETS)]:  # the database pool grows to its size
+        ws.close()
+    before = _steady(server)
+
+    sockets = [_subscribed(url, session_id) for _ in range(SOCKETS)]
+    opened = _descriptors(server) - before
+    assert SOCKETS - 5 <= opened <= SOCKETS + 5, f"{opened} descriptors for {SOCKETS} sockets (dup() makes it 2×)"
+
+    for ws in sockets[::2]:
+        ws.close()
+    for ws in sockets[1::2]:
+        ws.sock.shutdown(2)
+        ws.sock.close()
+    assert _settles_at(server, before) == before
+    assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+    assert "Traceback" not in server.log_path.read_text()
+
+
+def test_after_the_closing_handshake_the_server_sends_nothing_more(server: ServerProcess) -> None:
+    url, session_id = _visitor_url(server)
+    ws = _subscribed(url, session_id)
+    ws.send_close()
+    while ws.recv_frame().opcode != websocket.ABNF.OPCODE_CLOSE:
+        pass
+    ws.sock.settimeout(10)
+    assert ws.sock.recv(4096) == b"", "the server wrote something after the WebSocket closed"
+    ws.sock.close()
