@@ -1,6 +1,6 @@
 /* The statistics page (/statistics), opened directly: load what its components need while the server runs
- * the page's queries. Dash mounts the page's graphs, tables and dropdowns only once their layout has arrived,
- * and only then do they fetch their code (dcc and dash_table load it on demand) and plotly.js, which puts
+ * the page's queries. Dash mounts the page's graphs, date picker and dropdowns only once their layout has
+ * arrived, and only then do they fetch their code (dcc loads it on demand) and plotly.js, which puts
  * those requests and plotly.js's evaluation after the queries. Here, in the first idle moment after the app's
  * page container appears (Dash has then asked the server for the page and waits), that code is preloaded
  * (fetched only; Dash evaluates it when it asks for it), and plotly.js is evaluated as soon as it is fetched:
@@ -8,8 +8,7 @@
 (function () {
   "use strict";
 
-  const CHUNKS = ["dash/dcc/async-graph.js", "dash/dcc/async-dropdown.js", "dash/dcc/async-datepicker.js",
-                  "dash/dash_table/async-table.js", "dash/dash_table/async-highlight.js"];
+  const CHUNKS = ["dash/dcc/async-graph.js", "dash/dcc/async-dropdown.js", "dash/dcc/async-datepicker.js"];
   const PLOTLY = "plotly/package_data/plotly.min.js";
 
   function onStatistics() { return /\/statistics\/?$/.test(window.location.pathname); }

@@ -74,6 +74,23 @@ def drill_list(data_dir: Path, params: dict[str, Any], drill: Drill) -> tuple[in
     return run_off_loop(_drill, data_dir, params, drill)
 
 
+TABLES = {"agent": queries.agent_table, "summary": queries.aggregate_table}
+
+
+def _table(data_dir: Path, params: dict[str, Any], name: str) -> tuple[Filters, list[dict[str, Any]]]:
+    with snapshot_cursor(data_dir) as cur:
+        f, _ = _resolve(cur, params)
+        return f, TABLES[name](cur, f)
+
+
+def table(data_dir: Path, params: dict[str, Any], name: str) -> tuple[Filters, list[dict[str, Any]]] | None:
+    """One of the overview's tables alone ("agent" or "summary": another page of it)."""
+    try:
+        return run_off_loop(_table, data_dir, params, name)
+    except NoSnapshotError:
+        return None
+
+
 def _transcript(data_dir: Path, chat_id: int) -> dict[str, Any] | None:
     with snapshot_cursor(data_dir) as cur:
         return transcript(cur, chat_id)

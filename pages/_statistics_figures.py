@@ -91,13 +91,6 @@ def ratings(rows: list[dict[str, Any]], t: dict[str, str]) -> Figure:
     return _figure(t["ratings"], [bars])
 
 
-def per_month(rows: list[dict[str, Any]], t: dict[str, str]) -> Figure:
-    bars = {"type": "bar", "x": [r["month"] for r in rows], "y": [r["chats"] for r in rows],
-            "marker": {"color": COLORS[0]}, "name": t["chats"]}
-    return _figure(t["per_month"], [bars], height=200, margin={"l": 40, "r": 10, "t": 35, "b": 30},
-                   xaxis={"tickformat": "%b %Y"})
-
-
 def staffing(hours: list[PlanHour], t: dict[str, str], language: str) -> Figure:
     labels = [f"{t[f'weekday_{h.weekday}']} {h.hour:02d}" for h in hours]
     needed = {"type": "bar", "x": labels, "y": [h.needed for h in hours], "name": t["needed"],

@@ -7,6 +7,7 @@ from typing import Any
 from dash import dash_table, dcc, html
 
 from analytics.filters import GRANULARITIES, PRESETS, Filters
+from pages import _statistics_tables as tables
 
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 CHARTS = ("stats-volume", "stats-wait", "stats-sl", "stats-heatmap", "stats-outcomes", "stats-ratings")
@@ -47,6 +48,23 @@ def _table(table_id: str, headers: list[tuple[str, str]], page_size: int = 15, *
         style_header={"fontWeight": "600"})
 
 
+def _plain_table(table_id: str, **props: Any) -> html.Div:
+    return html.Div(html.Table(id=table_id, className="stats-table", **props), className="stats-table-wrap")
+
+
+def _pager(name: str, t: dict[str, str], initial: Initial) -> html.Div:
+    """Previous and next page of a plain table, and which of its rows are shown (hidden while it has none)."""
+    def given(part: str, **default: Any) -> dict[str, Any]:
+        return {**default, **initial.get(f"stats-{name}-{part}", {})}
+
+    return html.Div(className="stats-pager", children=[
+        html.Button(t["page_previous"], id=f"stats-{name}-prev", type="button", **given("prev", disabled=True)),
+        html.Span(id=f"stats-{name}-range", role="status", **given("range")),
+        html.Button(t["page_next"], id=f"stats-{name}-next", type="button", **given("next", disabled=True)),
+        dcc.Store(id=f"stats-{name}-page", **given("page", data=0)),
+    ])
+
+
 def exports(t: dict[str, str], initial: Initial) -> html.Section:
     groups = []
     for dataset, formats in EXPORTS:
@@ -69,27 +87,30 @@ def overview(t: dict[str, str], initial: Initial) -> html.Div:
     def given(component: str) -> dict[str, Any]:
         return initial.get(component, {})
 
-    charts = [dcc.Loading(dcc.Graph(id=chart, config=GRAPH_CONFIG, **given(chart)), type="dot") for chart in CHARTS]
+    charts = [dcc.Graph(id=chart, config=GRAPH_CONFIG, **given(chart)) for chart in CHARTS]  # see statistics.css
     return html.Div([
         html.Div(id="stats-kpis", className="stats-kpis", **given("stats-kpis")),
         html.Div(className="stats-tiles", children=[
             html.Div(id="stats-tiles", className="stats-tile-texts", **given("stats-tiles")),
-            dcc.Graph(id="stats-per-month", config={"displayModeBar": False}, className="stats-tile-chart",
-                      **given("stats-per-month"))]),
+            html.Div(id="stats-per-month", className="stats-tile stats-tile-chart", **given("stats-per-month"))]),
         html.Div(charts, className="stats-charts"),
         html.Section(className="stats-drill", children=[
             html.H2(t["drill_title"]), html.P(t["drill_hint"], id="stats-drill-summary", className="stats-muted"),
-            _table("stats-drill-table", [("time", t["time"]), ("channel", t["channel"]), ("agent", t["agent"]),
-                                         ("visitor", t["visitor"]), ("outcome", t["outcome"]),
-                                         ("wait", t["wait"]), ("rating", t["rating"])]),
+            _plain_table("stats-drill-table", children=[tables.headers(tables.DRILL_COLUMNS, t),
+                                                        html.Tbody(id="stats-drill-rows")]),
+            _pager("drill", t, initial), dcc.Store(id="stats-drill-spec"), dcc.Store(id="stats-chat-picked"),
             html.Div(id="stats-transcript", className="stats-transcript", role="region",
                      **{"aria-label": t["transcript"]}),
         ]),
-        html.Section([html.H2(t["agent_table"]), _table("stats-agent-table", [
-            ("agent", t["agent"]), ("chats", t["chats"]), ("handle", t["handle"]),
-            ("first_response", t["first_response"]), ("rating", t["rating"]), ("transfers", t["transfers"])],
-            **given("stats-agent-table"))]),
-        html.Section([html.H2(t["summary_table"]), _table("stats-summary-table", [], **given("stats-summary-table"))]),
+        html.Section(className="stats-agents", children=[
+            html.H2(t["agent_table"]),
+            _plain_table("stats-agent-table", children=[
+                tables.headers(tables.AGENT_COLUMNS, t),
+                html.Tbody(id="stats-agent-rows", **given("stats-agent-rows"))]),
+            _pager("agent", t, initial), dcc.Store(id="stats-agent-picked")]),
+        html.Section(className="stats-summary", children=[
+            html.H2(t["summary_table"]), _plain_table("stats-summary-table", **given("stats-summary-table")),
+            _pager("summary", t, initial)]),
         exports(t, initial),
     ])
 

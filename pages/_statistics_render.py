@@ -1,4 +1,5 @@
-"""Query results -> components: KPI cards with their change, tiles, table rows, transcript, freshness."""
+"""Query results -> components: KPI cards with their change, tiles, transcript, freshness (tables: see
+`_statistics_tables`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dash import html
 from analytics.queries import KPI_NAMES
 from analytics.staffing import PlanHour
 from pages import _statistics_figures as figures
+from pages import _statistics_tables as tables
 from pages._statistics_layout import CHARTS
 from pages._statistics_texts import duration
 
@@ -64,27 +66,28 @@ def tile_texts(tiles: dict[str, Any], t: dict[str, str]) -> list[html.Div]:
     ]
 
 
-def agent_rows(agents: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
-    return [{"id": a["agent_id"], "agent": a["agent"], "chats": a["chats"],
-             "handle": duration(a["avg_handle"], language),
-             "first_response": duration(a["avg_first_response"], language),
-             "rating": "–" if a["avg_rating"] is None else f"{a['avg_rating']:.2f} ({a['ratings']})",
-             "transfers": a["transfers"]} for a in agents]
-
-
-def summary_table(rows: list[dict[str, Any]], granularity: str) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+def _months(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Every month from the first to the last one with chats, months without any included."""
     if not rows:
-        return [], []
-    shape = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m"}[granularity]
-    columns = [{"name": key, "id": key} for key in rows[0]]
-    data = [{**row, "period": row["period"].strftime(shape)} for row in rows]
-    return columns, data
+        return []
+    counts = {(r["month"].year, r["month"].month): int(r["chats"]) for r in rows}
+    (year, month), last, found = min(counts), max(counts), []
+    while (year, month) <= last:
+        found.append((f"{year}-{month:02d}", counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
-def drill_rows(listed: list[dict[str, Any]], t: dict[str, str], language: str) -> list[dict[str, Any]]:
-    return [{"id": r["chat_id"], "time": r["requested_local"].strftime("%Y-%m-%d %H:%M"), "channel": r["channel"],
-             "agent": r["agent"], "visitor": r["visitor"], "outcome": t[r["outcome"]],
-             "wait": duration(r["wait_seconds"], language), "rating": "★" * (r["rating"] or 0)} for r in listed]
+def month_bars(rows: list[dict[str, Any]], t: dict[str, str], language: str) -> list[Any]:
+    """The tile's chats per month as plain bars (one chart fewer for Plotly to draw on the first screen)."""
+    months = _months(rows)
+    top = max((chats for _, chats in months), default=0) or 1
+    return [html.Div(t["per_month"], className="stats-kpi-label"), html.Ol(className="stats-months", children=[
+        html.Li(className="stats-month", title=f"{name}: {kpi_value('chats', chats, language)} {t['chats_lower']}",
+                children=[html.Span(kpi_value("chats", chats, language), className="stats-month-count"),
+                          html.Span(className="stats-month-bar", style={"height": f"{round(110 * chats / top)}px"}),
+                          html.Span(name, className="stats-month-name")])
+        for name, chats in months])]
 
 
 def transcript(found: dict[str, Any] | None, t: dict[str, str], language: str) -> list[Any]:
@@ -128,23 +131,23 @@ def freshness(loaded_at: str | None, checked_at: datetime | None, now: datetime,
 
 
 # What the overview tab shows, in the order `overview_values` returns it.
-OVERVIEW = (("stats-kpis", "children"), ("stats-tiles", "children"), ("stats-per-month", "figure"),
-            *((chart, "figure") for chart in CHARTS), ("stats-agent-table", "data"),
-            ("stats-summary-table", "columns"), ("stats-summary-table", "data"), ("stats-export-rows", "children"),
+OVERVIEW = (("stats-kpis", "children"), ("stats-tiles", "children"), ("stats-per-month", "children"),
+            *((chart, "figure") for chart in CHARTS), ("stats-agent-rows", "children"), *tables.pager_props("agent"),
+            ("stats-summary-table", "children"), *tables.pager_props("summary"), ("stats-export-rows", "children"),
             ("stats-no-data", "children"))
 OPTIONS = (("stats-channels", "options"), ("stats-agents", "options"), ("stats-plan-channel", "options"),
            ("stats-plan-channel", "value"))
 
 
 def overview_values(found: dict[str, Any], t: dict[str, str], language: str) -> tuple[Any, ...]:
-    summary_columns, summary_rows = summary_table(found["summary"], found["filters"].granularity)
     return (
         kpi_cards(found["kpis"], found["previous"], t, language),
-        tile_texts(found["tiles"], t), figures.per_month(found["tiles"]["per_month"], t),
+        tile_texts(found["tiles"], t), month_bars(found["tiles"]["per_month"], t, language),
         figures.volume(found["volume"], t), figures.wait_distribution(found["wait"], t),
         figures.service_level(found["service_level"], t), figures.heatmap(found["heatmap"], t),
         figures.outcomes(found["outcomes"], t), figures.ratings(found["ratings"], t),
-        agent_rows(found["agents"], language), summary_columns, summary_rows,
+        *tables.agent_page(found["agents"], 0, t, language),
+        *tables.summary_page(found["summary"], found["filters"].granularity, 0, t),
         t["export_rows"].format(count=found["kpis"]["chats"]), "",
     )
 

@@ -42,7 +42,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "History of the selected period per hour of the week; Erlang C gives the agents needed for the "
         "target and the expected wait.", "hour_of_week": "Hour of the week", "visitor_side": "Visitor",
         "system_side": "System", "whisper_side": "Whisper (staff only)",
-        "no_chat": "This chat is not in the statistics.",
+        "no_chat": "This chat is not in the statistics.", "page_previous": "Previous page",
+        "page_next": "Next page", "page_rows": "Rows {first}–{last} of {count}",
     },
     "sv": {
         "title": "Statistik", "overview": "Översikt", "staffing": "Bemanningsplanering",
@@ -82,7 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staffing_hint": "Historik för vald period per veckotimme; Erlang C ger antalet agenter för målet "
         "och den förväntade väntetiden.", "hour_of_week": "Veckotimme", "visitor_side": "Besökare",
         "system_side": "System", "whisper_side": "Viskning (bara personal)",
-        "no_chat": "Den här chatten finns inte i statistiken.",
+        "no_chat": "Den här chatten finns inte i statistiken.", "page_previous": "Föregående sida",
+        "page_next": "Nästa sida", "page_rows": "Rader {first}–{last} av {count}",
     },
 }
 

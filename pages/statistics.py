@@ -19,6 +19,7 @@ from analytics.filters import parse
 from pages import _statistics_data as data
 from pages import _statistics_figures as figures
 from pages import _statistics_render as render
+from pages import _statistics_tables as tables
 from pages._auth import STATISTICS_ROLES, current_viewer, require_viewer, services
 from pages._statistics_layout import CHARTS, page
 from pages._statistics_texts import texts
@@ -29,6 +30,7 @@ dash.register_page(__name__, path="/statistics", title="Statistics")
 # editing them sets the preset to "custom", which is what triggers.
 FILTERS = [Input("stats-preset", "value"), State("stats-dates", "start_date"), State("stats-dates", "end_date"),
            Input("stats-channels", "value"), Input("stats-agents", "value"), Input("stats-granularity", "value")]
+FILTER_STATES = [State(i.component_id, i.component_property) for i in FILTERS]
 
 
 def layout(**query: str) -> Any:
@@ -107,38 +109,100 @@ def show_freshness(_tick: int | None, had_data: bool | None) -> tuple[str, Any]:
     return text, True if loaded and not had_data else no_update
 
 
-@callback(Output("stats-drill-table", "data"), Output("stats-drill-summary", "children"),
-          Output("stats-drill-table", "active_cell"), Output("stats-transcript", "children"),
-          *[Input(chart, "clickData") for chart in CHARTS], Input("stats-agent-table", "active_cell"),
-          *[State(i.component_id, i.component_property) for i in FILTERS], prevent_initial_call=True)
+def _pager_outputs(name: str) -> list[Output]:
+    return [Output(component, prop, allow_duplicate=True) for component, prop in tables.pager_props(name)]
+
+
+def _turned(page: int | None, name: str) -> int:
+    return (page or 0) + (1 if ctx.triggered_id == f"stats-{name}-next" else -1)
+
+
+@callback(Output("stats-drill-rows", "children", allow_duplicate=True), *_pager_outputs("drill"),
+          Output("stats-drill-summary", "children"), Output("stats-drill-spec", "data"),
+          Output("stats-transcript", "children"), *[Input(chart, "clickData") for chart in CHARTS],
+          Input("stats-agent-picked", "data"),
+          *FILTER_STATES, prevent_initial_call=True)
 def drill_down(*args: Any) -> tuple[Any, ...]:
-    """A clicked bar, heatmap cell or agent row -> exactly the chats it counted."""
+    """A clicked bar, heatmap cell or agent row -> exactly the chats it counted, newest first."""
     data_dir, language, t = _allowed()
-    clicks, agent_cell, controls = args[:len(CHARTS)], args[len(CHARTS)], args[len(CHARTS) + 1:]
+    clicks, picked, controls = args[:len(CHARTS)], args[len(CHARTS)], args[len(CHARTS) + 1:]
     trigger = ctx.triggered_id
-    if trigger == "stats-agent-table":
-        if not agent_cell or agent_cell.get("row_id") is None:
-            return (no_update,) * 4
-        drill = Drill(agent_id=int(agent_cell["row_id"]))
+    if trigger == "stats-agent-picked":
+        drill = Drill(agent_id=int(picked["agent"]))
     else:
         click = clicks[CHARTS.index(str(trigger))]
         if not click or not click.get("points"):
-            return (no_update,) * 4
+            return (no_update,) * 8
         drill = Drill.from_dict(json.loads(click["points"][0]["customdata"]))
-    total, listed = data.drill_list(data_dir, data.params_of(*controls), drill)
+    params = data.params_of(*controls)
+    total, listed = data.drill_list(data_dir, params, drill)
     summary = t["drill_count"].format(total=total)
     if total > len(listed):
         summary += " " + t["drill_shown"].format(shown=len(listed))
-    return render.drill_rows(listed, t, language), summary, None, []
+    return (*tables.drill_page(listed, 0, t, language), summary, {"params": params, "drill": drill.to_dict()}, [])
 
 
-@callback(Output("stats-transcript", "children", allow_duplicate=True), Input("stats-drill-table", "active_cell"),
-          prevent_initial_call=True)
-def show_transcript(cell: dict[str, Any] | None) -> Any:
+@callback(Output("stats-drill-rows", "children", allow_duplicate=True), *_pager_outputs("drill"),
+          Input("stats-drill-prev", "n_clicks"), Input("stats-drill-next", "n_clicks"),
+          State("stats-drill-page", "data"), State("stats-drill-spec", "data"), prevent_initial_call=True)
+def page_drill(_previous: int | None, _next: int | None, page: int | None,
+               spec: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Another page of the same drill-down: the list is asked again with the filters it was made with."""
     data_dir, language, t = _allowed()
-    if not cell or cell.get("row_id") is None:
-        return no_update
-    return render.transcript(data.chat_transcript(data_dir, int(cell["row_id"])), t, language)
+    if not spec:
+        return (no_update,) * 5
+    _, listed = data.drill_list(data_dir, dict(spec["params"]), Drill.from_dict(spec["drill"]))
+    return tables.drill_page(listed, _turned(page, "drill"), t, language)
+
+
+def _table_page(name: str, page: int | None, controls: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Another page of the agent or summary table, asked again with the current filters."""
+    data_dir, language, t = _allowed()
+    found = data.table(data_dir, data.params_of(*controls), name)
+    if found is None:
+        return (no_update,) * 5
+    f, rows = found
+    if name == "agent":
+        return tables.agent_page(rows, _turned(page, name), t, language)
+    return tables.summary_page(rows, f.granularity, _turned(page, name), t)
+
+
+@callback(Output("stats-agent-rows", "children", allow_duplicate=True), *_pager_outputs("agent"),
+          Input("stats-agent-prev", "n_clicks"), Input("stats-agent-next", "n_clicks"),
+          State("stats-agent-page", "data"), *FILTER_STATES, prevent_initial_call=True)
+def page_agents(_previous: int | None, _next: int | None, page: int | None, *controls: Any) -> tuple[Any, ...]:
+    return _table_page("agent", page, controls)
+
+
+@callback(Output("stats-summary-table", "children", allow_duplicate=True), *_pager_outputs("summary"),
+          Input("stats-summary-prev", "n_clicks"), Input("stats-summary-next", "n_clicks"),
+          State("stats-summary-page", "data"), *FILTER_STATES, prevent_initial_call=True)
+def page_summary(_previous: int | None, _next: int | None, page: int | None, *controls: Any) -> tuple[Any, ...]:
+    return _table_page("summary", page, controls)
+
+
+@callback(Output("stats-transcript", "children", allow_duplicate=True), Input("stats-chat-picked", "data"),
+          prevent_initial_call=True)
+def show_transcript(picked: dict[str, Any]) -> Any:
+    data_dir, language, t = _allowed()
+    return render.transcript(data.chat_transcript(data_dir, int(picked["chat"])), t, language)
+
+
+# A row's id once it is clicked. Rows a callback puts in (a new overview, a drill list, another page) trigger
+# the pattern too, all at once with no clicks: that asks the server nothing.
+for row, key, picked in (("stats-agent-row", "agent", "stats-agent-picked"),
+                         ("stats-drill-row", "chat", "stats-chat-picked")):
+    clientside_callback(
+        """
+        function (_clicks) {
+            const context = dash_clientside.callback_context;
+            const clicked = context.triggered.length === 1 && context.triggered[0].value;
+            return clicked ? {...context.triggered_id, at: Date.now()} : dash_clientside.no_update;
+        }
+        """,
+        Output(picked, "data"),
+        Input({"type": row, key: ALL}, "n_clicks"), prevent_initial_call=True,
+    )
 
 
 @callback(Output("stats-plan-graph", "figure"), Output("stats-plan-table", "data"),

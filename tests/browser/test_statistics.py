@@ -61,13 +61,13 @@ def test_filter_drill_down_to_a_transcript_and_export(
     # Outcomes are sorted by count: answered, then missed in the queue. Its bar lists exactly the missed chats.
     click_bar(page, "stats-outcomes", 1)
     expect(page.locator("#stats-drill-summary")).to_have_text(re.compile(rf"^{missed} chats"), timeout=SERVER_WORK)
-    rows = page.locator("#stats-drill-table tbody tr").filter(has=page.locator("td"))
+    rows = page.locator("#stats-drill-rows tr")
     expect(rows.first).to_contain_text("Missed in queue", timeout=SERVER_WORK)
 
     click_bar(page, "stats-volume", 0)  # the first day: the drill list changes to that day's Support chats
     expect(rows.filter(has_text="Answered").first).to_be_visible(timeout=SERVER_WORK)  # not only missed ones now
-    expect(page.locator("#stats-drill-table td").filter(has_text="Support").first).to_be_visible()
-    page.locator("#stats-drill-table td[data-dash-column='visitor']").first.click()
+    expect(page.locator("#stats-drill-rows td").filter(has_text="Support").first).to_be_visible()
+    rows.first.locator("td").nth(3).click()  # the visitor's cell: anywhere in the row opens the chat
     transcript = page.get_by_role("region", name="Transcript")
     expect(transcript.get_by_role("heading")).to_contain_text("Support", timeout=SERVER_WORK)
     expect(transcript.locator("li")).not_to_have_count(0)
@@ -99,3 +99,49 @@ def test_agents_cannot_open_statistics_or_exports(
     refused = context.request.get(f"{demo_server.url}/statistics/export/chats.csv?preset=last_7_days")
     assert refused.status == 403
     assert "forbidden" in io.StringIO(refused.text()).read()
+
+
+def test_agent_rows_drill_down_and_long_lists_turn_pages(
+    demo_server: ServerProcess, new_context: Callable[..., BrowserContext]
+) -> None:
+    page = new_context().new_page()
+    open_statistics(page, demo_server)
+    page.goto(f"{demo_server.url}/statistics?preset=last_30_days")  # the server renders the filters in the URL
+    agents = page.locator("#stats-agent-rows tr")
+    expect(agents.nth(1)).to_be_visible(timeout=SERVER_WORK)
+    name, chats = agents.first.locator("td").nth(0).inner_text(), int(agents.first.locator("td").nth(1).inner_text())
+    assert chats > 15, "the demo data gives the busiest agent more than a page of chats"
+
+    agents.first.locator("td").nth(2).click()  # anywhere in the row
+    summary, rows = page.locator("#stats-drill-summary"), page.locator("#stats-drill-rows tr")
+    expect(summary).to_have_text(re.compile(rf"^{chats} chats"), timeout=SERVER_WORK)
+    expect(rows).to_have_count(15)
+    assert {row.locator("td").nth(2).inner_text() for row in rows.all()} == {name}
+    listed = min(chats, 500)
+    pager = page.locator(".stats-drill .stats-pager")
+    expect(pager).to_contain_text(f"Rows 1–15 of {listed}")
+    expect(pager.get_by_role("button", name="Previous page")).to_be_disabled()
+    first_page = [row.locator("td").first.inner_text() for row in rows.all()]
+    assert first_page == sorted(first_page, reverse=True)  # newest first
+
+    pager.get_by_role("button", name="Next page").click()
+    expect(pager).to_contain_text(f"Rows 16–{min(30, listed)} of {listed}", timeout=SERVER_WORK)
+    second_page = [row.locator("td").first.inner_text() for row in rows.all()]
+    assert second_page[0] <= first_page[-1] and second_page == sorted(second_page, reverse=True)
+    pager.get_by_role("button", name="Previous page").click()
+    expect(pager).to_contain_text(f"Rows 1–15 of {listed}", timeout=SERVER_WORK)
+    expect(rows.first.locator("td").first).to_have_text(first_page[0])
+
+    other = agents.nth(1).locator("td").first.inner_text()  # the keyboard: the row's button, then Enter
+    agents.nth(1).get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    expect(rows.first.locator("td").nth(2)).to_have_text(other, timeout=SERVER_WORK)
+    expect(agents.nth(1)).to_have_css("cursor", "pointer")
+
+    table = page.locator("#stats-summary-table")  # 30 days per channel: more than a page too
+    expect(table.locator("th").first).to_have_text("period")
+    expect(table.locator("tbody tr")).to_have_count(15)
+    summary_pager = page.locator(".stats-summary .stats-pager")
+    expect(summary_pager).to_contain_text(re.compile(r"Rows 1–15 of \d+"))
+    summary_pager.get_by_role("button", name="Next page").click()
+    expect(summary_pager).to_contain_text(re.compile(r"Rows 16–\d+ of \d+"), timeout=SERVER_WORK)
