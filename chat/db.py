@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from chat.bus import Bus
+from chat.group_commit import GroupCommit
 
 OUTBOX_KEY = "outbox"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 7_301_002
+T = TypeVar("T")
 
 
 def publish_on_commit(db_session: Session, topic: str, message: dict[str, Any]) -> None:
@@ -61,11 +63,16 @@ class Database:
         )
         event.listen(self._write_maker, "after_commit", self._publish_outbox)
         event.listen(self._write_maker, "after_rollback", self._drop_outbox)
+        self._group_commit = GroupCommit(self.write)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         with self._writer_lock, self._write_maker() as db_session, db_session.begin():
             yield db_session
+
+    def write_together(self, work: Callable[[Session], T]) -> T:
+        """`work(db)` in a transaction shared with the writes other sockets queue meanwhile (group_commit)."""
+        return self._group_commit.run(work)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -1,7 +1,10 @@
-"""A visitor's message through `send_visitor_message`: the same rows and events as the ORM action stores."""
+"""A visitor's message through `send_visitor_message`: the same rows and events as the ORM action stores,
+on SQLite and on PostgreSQL (the fast path's statements are compiled for each)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +18,25 @@ from chat.actions.visitor_send import send_visitor_message
 from chat.bus import session_topic
 from chat.db import Database
 from chat.models import AgentEvent, ChatSession, Message, SessionEvent, SessionStatus, User
+from tests.deployment import create_database, drop_database
 from tests.factories import make_channel, make_user, make_visitor
 from tests.unit.conftest import RecordingBus
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    name = create_database()
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path, bus: RecordingBus) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'unit.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    database = Database(url, bus)
+    database.migrate()
+    yield database
+    database.dispose()
 
 
 def _two_chats(database: Database) -> tuple[int, int, int, int]:
@@ -110,6 +130,9 @@ def test_published_frame_is_the_stored_event(database: Database, bus: RecordingB
                                                       SessionEvent.seq == seq)).one()
         assert frames[0] == {"type": "event", "session_id": session_id, "seq": seq, "event": "message",
                              "staff_only": False, "data": event.payload, "at": event.created_at.isoformat()}
+        chat = db.get(ChatSession, session_id)
+        assert chat is not None
+        assert chat.updated_at == chat.last_activity_at == event.created_at
 
 
 def test_a_retried_send_returns_the_stored_message_once(database: Database) -> None:
