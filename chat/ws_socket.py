@@ -5,8 +5,8 @@ so it takes the connection's socket from `wsgi.input` and `dup()`s it: every ope
 descriptors, and a process with the usual limit of 20,000 cannot keep 10,000 widgets open. This WSGI
 middleware hands simple-websocket the connection's own socket instead, under the key it reads under
 Werkzeug's development server. In that mode flask-sock answers a finished WebSocket with an empty
-`200 OK`; the middleware keeps that answer off the wire and shuts the socket down, so the server ends the
-HTTP connection rather than reading the client's last WebSocket bytes as a new request.
+`200 OK`; the middleware keeps that answer off the wire and closes the connection, so the server does not
+read the client's last WebSocket bytes as a new request.
 """
 
 from __future__ import annotations
@@ -61,6 +61,19 @@ class OwnSocketForWebSockets:
         close = getattr(result, "close", None)
         if close is not None:
             close()
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+        _end_connection(sock, environ["wsgi.input"])
         return []
+
+
+def _end_connection(sock: socket.socket, reader: Any) -> None:
+    """Send the client our end of the stream and read what it still sent (closing over unread bytes would
+    reset the connection), then close through gevent: the server's read of a next request then ends, and a
+    greenlet still waiting on this socket (a reader or a sender) is woken with an error rather than left
+    watching a descriptor that the server closes underneath it."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(0)
+        while sock.recv(65536):
+            pass
+    sock.close()
+    reader.close()  # the server's buffered reader holds the socket open until it is closed too

@@ -95,3 +95,14 @@ def test_after_the_closing_handshake_the_server_sends_nothing_more(server: Serve
     ws.sock.settimeout(10)
     assert ws.sock.recv(4096) == b"", "the server wrote something after the WebSocket closed"
     ws.sock.close()
+
+
+def test_sockets_the_server_ends_leave_it_serving(server: ServerProcess) -> None:
+    """The server closes these itself, one with a reader still waiting on the socket (channel sockets read in
+    a greenlet of their own): the next connections must find the process alive and answering."""
+    for path in ("/ws/visitor/channels/999999", "/ws/visitor?token=forged"):
+        ws = websocket.create_connection(f"{server.visitor_ws_url}{path}", timeout=10)
+        assert '"error"' in ws.recv()
+        ws.close()
+        assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+    assert server.process is not None and server.process.poll() is None
