@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from chat import ws_transport
+from chat import ws_heartbeat, ws_transport
 from chat.api import api
 from chat.attachment_edge import attachments
 from chat.auth import auth
@@ -67,8 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
-        SOCK_SERVER_OPTIONS={"ping_interval": config.heartbeat_seconds, "max_message_size": 1024 * 1024,
-                             **ws_transport.SERVER_OPTIONS},
+        SOCK_SERVER_OPTIONS={"max_message_size": 1024 * 1024, **ws_transport.SERVER_OPTIONS},
     )
     app.wsgi_app = OwnSocketForWebSockets(app.wsgi_app)  # type: ignore[method-assign]
     bus = make_bus(config)
@@ -101,6 +100,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         stop = threading.Event()
         app.extensions["chat_stop"] = stop
         start_housekeeping(services, stop)
+        ws_heartbeat.start(config.heartbeat_seconds)
         if config.etl_interval > 0:
             from analytics.etl import start_background_etl
 

@@ -19,6 +19,8 @@ from typing import Any
 from simple_websocket import ConnectionClosed
 from wsproto.events import TextMessage
 
+from chat import ws_heartbeat
+
 
 class DeferredReader:
     """simple-websocket's `thread_class`: keeps the reader loop for the route to run."""
@@ -47,6 +49,7 @@ SERVER_OPTIONS = {"thread_class": DeferredReader, "event_class": FrameSignal}
 
 def read_inline(ws: Any, on_frame: Callable[[str | bytes], None]) -> None:
     """Read `ws` until it closes, calling `on_frame` for each text or binary message, in order."""
+    ws_heartbeat.watch(ws)
     signal: FrameSignal = ws.event
 
     def hand_over() -> None:
@@ -64,6 +67,7 @@ def read_inline(ws: Any, on_frame: Callable[[str | bytes], None]) -> None:
 
 def read_in_background(ws: Any) -> None:
     """The reader as simple-websocket runs it: a thread of its own; `ws.receive()` then works as documented."""
+    ws_heartbeat.watch(ws)
     threading.Thread(target=ws.thread.target, name="ws-reader", daemon=True).start()
 
 

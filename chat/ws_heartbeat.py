@@ -1,0 +1,60 @@
+"""WebSocket heartbeat: one sweep over all open sockets, instead of a timed wait in every socket's reader.
+
+simple-websocket pings on its own when given a `ping_interval`, but then its reader waits in a selector
+with a timeout for every frame it reads: a watcher and a timer set up and torn down per message. Here the
+readers block in a plain `recv`, and one greenlet per process pings every socket each interval. A socket
+whose previous ping got no pong is closed (1008, as simple-websocket closes it) and shut down, which wakes
+its reader; the connection then ends as when the client goes away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+import weakref
+from typing import Any
+
+from wsproto.events import Ping
+
+PING_TIMEOUT = 1008
+
+_sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+_interval: list[float] = []
+
+
+def watch(ws: Any) -> None:
+    """Keep `ws` in the sweep until it closes (or is collected)."""
+    ws.pong_received = True
+    _sockets.add(ws)
+
+
+def start(interval_seconds: float) -> None:
+    """Sweep every `interval_seconds` from now on (once per process; a later call changes the interval)."""
+    first = not _interval
+    _interval[:] = [interval_seconds]
+    if first:
+        threading.Thread(target=_sweep_forever, name="ws-heartbeat", daemon=True).start()
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(_interval[0])
+        sweep()
+
+
+def sweep() -> None:
+    for ws in list(_sockets):
+        if not ws.connected:
+            _sockets.discard(ws)
+        elif ws.pong_received:
+            ws.pong_received = False
+            with contextlib.suppress(OSError):
+                ws.sock.send(ws.ws.send(Ping()))
+        else:
+            _sockets.discard(ws)
+            with contextlib.suppress(Exception):  # the socket may be failing in every way already
+                ws.close(reason=PING_TIMEOUT, message="Ping/Pong timeout")
+            with contextlib.suppress(OSError):
+                ws.sock.shutdown(socket.SHUT_RDWR)
