@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -104,3 +106,13 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@contextmanager
+def running(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+    process = ServerProcess(data_dir, extra_env)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()

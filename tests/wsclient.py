@@ -12,6 +12,8 @@ from typing import Any
 import requests
 import websocket
 
+from tests.factories import make_channel
+
 Frame = dict[str, Any]
 _ids = itertools.count(1)
 
@@ -101,3 +103,13 @@ def start_visitor_session(base_url: str, channel_id: int, token: str | None = No
     response.raise_for_status()
     body: Frame = response.json()
     return body
+
+
+def new_visitor_chat(server: Any, name: str = "Vera") -> tuple[str, int]:
+    """A channel of its own and a visitor's chat in it, on `server` (a ServerProcess): (token, session id)."""
+    database = server.database()
+    with database.write() as db:
+        channel_id = make_channel(db).id
+    database.dispose()
+    started = start_visitor_session(server.url, channel_id, name=name, question="Hej")
+    return started["token"], started["session"]["session_id"]

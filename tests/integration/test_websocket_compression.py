@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import websocket
 
-from tests.factories import make_channel
 from tests.integration.conftest import World
-from tests.server import ServerProcess
-from tests.wsclient import start_visitor_session
+from tests.server import ServerProcess, running
+from tests.wsclient import new_visitor_chat, start_visitor_session
 
 BROWSER_OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"
 
@@ -39,19 +38,13 @@ def test_the_default_declines_compression_and_the_chat_works(world: World) -> No
 
 @pytest.fixture(scope="module")
 def compressing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(Path(tmp_path_factory.mktemp("deflate")), {"CHAT_WEBSOCKET_COMPRESSION": "on"})
-    process.start()
-    yield process
-    process.stop()
+    with running(Path(tmp_path_factory.mktemp("deflate")), {"CHAT_WEBSOCKET_COMPRESSION": "on"}) as process:
+        yield process
 
 
 def test_on_accepts_deflate_without_context_takeover(compressing_server: ServerProcess) -> None:
-    database = compressing_server.database()
-    with database.write() as db:
-        channel_id = make_channel(db).id
-    database.dispose()
-    started = start_visitor_session(compressing_server.url, channel_id, name="Otto", question="Hello")
-    accepted = _accepted_extensions(compressing_server.url, started["token"])
+    token, _session_id = new_visitor_chat(compressing_server, name="Otto")
+    accepted = _accepted_extensions(compressing_server.url, token)
     assert accepted is not None
     assert accepted.split(";")[0].strip() == "permessage-deflate"
     assert "server_no_context_takeover" in accepted

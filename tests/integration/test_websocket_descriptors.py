@@ -11,19 +11,16 @@ import pytest
 import requests
 import websocket
 
-from tests.factories import make_channel
-from tests.server import ServerProcess
-from tests.wsclient import start_visitor_session
+from tests.server import ServerProcess, running
+from tests.wsclient import new_visitor_chat
 
 SOCKETS = 40
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(Path(tmp_path_factory.mktemp("descriptors")))
-    process.start()
-    yield process
-    process.stop()
+    with running(Path(tmp_path_factory.mktemp("descriptors"))) as process:
+        yield process
 
 
 def _descriptors(server: ServerProcess) -> int:
@@ -50,12 +47,8 @@ def _steady(server: ServerProcess) -> int:
 
 
 def _visitor_url(server: ServerProcess) -> tuple[str, int]:
-    database = server.database()
-    with database.write() as db:
-        channel_id = make_channel(db).id
-    database.dispose()
-    started = start_visitor_session(server.url, channel_id, name="Fd", question="Hej")
-    return f"{server.visitor_ws_url}/ws/visitor?token={started['token']}", started["session"]["session_id"]
+    token, session_id = new_visitor_chat(server)
+    return f"{server.visitor_ws_url}/ws/visitor?token={token}", session_id
 
 
 def _subscribed(url: str, session_id: int) -> websocket.WebSocket:

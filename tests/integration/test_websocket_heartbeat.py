@@ -12,28 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import make_channel
-from tests.server import ServerProcess
-from tests.wsclient import WsClient, start_visitor_session
+from tests.server import ServerProcess, running
+from tests.wsclient import WsClient, new_visitor_chat
 
 PING, CLOSE = 0x9, 0x8
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(Path(tmp_path_factory.mktemp("heartbeat")), {"CHAT_HEARTBEAT_SECONDS": "1"})
-    process.start()
-    yield process
-    process.stop()
-
-
-def _visitor_path(server: ServerProcess) -> str:
-    database = server.database()
-    with database.write() as db:
-        channel_id = make_channel(db).id
-    database.dispose()
-    started = start_visitor_session(server.url, channel_id, name="Beat", question="Hej")
-    return f"/ws/visitor?token={started['token']}"
+    with running(Path(tmp_path_factory.mktemp("heartbeat")), {"CHAT_HEARTBEAT_SECONDS": "1"}) as process:
+        yield process
 
 
 def _silent_client(server: ServerProcess, path: str) -> socket.socket:
@@ -66,7 +54,8 @@ def _frames_until_closed(sock: socket.socket) -> list[tuple[int, bytes]]:
 
 
 def test_a_silent_client_is_closed_and_one_that_answers_stays(server: ServerProcess) -> None:
-    path = _visitor_path(server)
+    token, _session_id = new_visitor_chat(server)
+    path = f"/ws/visitor?token={token}"
     answering = WsClient(f"{server.visitor_ws_url}{path}")
     silent = _silent_client(server, path)
     started = time.monotonic()
