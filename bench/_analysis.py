@@ -148,9 +148,8 @@ def idle_findings(results: dict[str, Any]) -> list[str]:
         limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         short = [f"- {product['sockets']:,} of {results['idle_target']:,} sockets opened: the servers ran out of file "
                  f"descriptors (EMFILE in their logs; the hard limit here is {results.get('nofile', limit):,} and "
-                 "cannot be raised from inside this sandbox). Under gevent simple-websocket `dup()`s every accepted "
-                 "socket, so each WebSocket holds two descriptors: a deployment for N sockets needs `LimitNOFILE` "
-                 "above 2N."]
+                 "cannot be raised from inside this sandbox). Each product WebSocket holds one descriptor "
+                 "(`chat/ws_socket.py`); a deployment for N sockets needs `LimitNOFILE` above N plus the database's."]
     return [*short,
         f"- The product holds {per[product['label']]:.0f} KB per idle visitor socket{relay}, both after one frame "
         "each way. The product declines the browser's permessage-deflate offer (`CHAT_WEBSOCKET_COMPRESSION=off`, "
@@ -161,8 +160,9 @@ def idle_findings(results: dict[str, Any]) -> list[str]:
         "- An idle product socket holds one greenlet: the request greenlet runs simple-websocket's reader loop "
         "itself (`chat/ws_transport.py`), and a sender greenlet exists only while a connection has frames to write. "
         "The relay holds two (its handler waiting in `receive()` and simple-websocket's reader). Each greenlet "
-        "costs its own Python data stack and saved C stack. Idle CPU comes from the pings (the widget's every "
-        "20 s, and the server's).",
+        "costs its own Python data stack and saved C stack. The product's readers wait in a plain `recv` with no "
+        "timer: its heartbeat is one greenlet per process that pings every socket each `CHAT_HEARTBEAT_SECONDS` "
+        "(`chat/ws_heartbeat.py`). Idle CPU comes from those pings and the widget's own every 20 s.",
     ]
 
 
@@ -266,21 +266,23 @@ def findings(results: dict[str, Any]) -> list[str]:
     lines.append(
         "- Per visitor `send` the product runs one transaction (`send_visitor_message`): a lookup of the client's "
         "message id (idempotence), `UPDATE chat_sessions ... RETURNING last_seq` (access check, row lock and "
-        "sequence number in one), an INSERT of the message and one of the session event, all four built once "
-        "with `bindparam()`, then COMMIT; the ORM path is kept for the rare cases (a retried id, a reopened or "
-        "closed chat). After the commit the event goes to the visitor's and the agent's outbox; each socket's "
-        "sender writes what is queued in one system call (the visitor's event and ack together). The relay's "
-        "one INSERT + COMMIT through sqlite3 costs about 0.015 ms.")
+        "sequence number in one), an INSERT of the message and one of the session event: SQLAlchemy Core statements "
+        "compiled once per dialect and run on the driver's cursor (`chat/prepared.py`); the ORM path is kept for "
+        "the rare cases (a retried id, a reopened or closed chat). The sends that sockets queue while a "
+        "transaction runs share the next one (group commit, `chat/group_commit.py`), so under load one COMMIT "
+        "and one session serve many messages. After the commit the event goes to the visitor's and the agent's "
+        "outbox; each socket's sender writes what is queued in one system call (the visitor's event and ack "
+        "together). The relay's one INSERT + COMMIT through sqlite3 costs about 0.015 ms.")
     write = product.get("write_path")
     if write:
         orm = (write["orm_ms"] + write["orm_again_ms"]) / 2
         lines.append(
             f"- Measured on the same database in the same run (`bench/_write_path.py`): the write through the ORM "
-            f"costs {orm:.2f} ms CPU per message, the product's prebuilt statements {write['core_ms']:.2f} ms "
-            f"({orm / write['core_ms']:.1f}x less). What is left above the relay's cost is SQLAlchemy Core's "
-            "per-statement work (about 25-80 us a statement against 1-2 us in sqlite3), the session and "
-            "transaction set-up, the pydantic frame check and a greenlet start per socket and burst; batching "
-            "the pending sends of several sockets into one transaction is the next step.")
+            f"costs {orm:.2f} ms CPU per message, the product's prepared statements {write['core_ms']:.2f} ms "
+            f"({orm / write['core_ms']:.1f}x less) in a transaction of their own; about half of that is the "
+            "session and transaction set-up, which group commit shares between the sends queued meanwhile. What "
+            "is left above the relay's cost is the second and third frame (the visitor's ack and event, the "
+            "agent's event), the pydantic frame check, a greenlet start per socket and burst, and gevent's loop.")
     relay_burst, relay_best = _step(results, "relay", "burst"), results.get("relay", {}).get("best")
     if relay_burst is not None and not relay_burst.meets(15.0) and relay_best is not None:
         lines.append(

@@ -19,7 +19,8 @@ import psutil
 
 RATE = 100
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("SQLite calls (sqlite3 C code: execute, fetch, commit)", ("sqlalchemy/engine/default.py",)),
+    ("SQLite calls (sqlite3 C code: execute, fetch, commit; the cursor calls of chat/prepared.py)",
+     ("sqlalchemy/engine/default.py", "chat/prepared.py")),
     ("PostgreSQL driver (psycopg)", ("psycopg/", "psycopg_binary/")),
     ("Redis client", ("redis/",)),
     ("SQLAlchemy (ORM, Core, pool)", ("sqlalchemy/",)),

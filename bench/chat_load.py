@@ -177,9 +177,8 @@ def measure_idle(target: Target, sockets: int, workers: int) -> dict[str, Any]:
 
 
 def raise_descriptor_limit() -> None:
-    """Soft limit up to the hard one, for the servers and clients started from here. simple-websocket dup()s
-    each accepted socket, so 10,000 sockets take 20,000 descriptors in the server: more than a hard limit
-    of 20,000 leaves room for (the idle scenario then reports how many opened)."""
+    """Soft limit up to the hard one, for the servers and clients started from here (10,000 sockets take
+    10,000 descriptors in the server and as many in the clients; the idle scenario reports how many opened)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
