@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from chat import ws_heartbeat, ws_transport
+from chat import sqlite_checkpoints, ws_heartbeat, ws_transport
 from chat.api import api
 from chat.attachment_edge import attachments
 from chat.auth import auth
@@ -101,6 +101,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, background: bool = Tr
         app.extensions["chat_stop"] = stop
         start_housekeeping(services, stop)
         ws_heartbeat.start(config.heartbeat_seconds)
+        sqlite_checkpoints.start(database, stop)
         if config.etl_interval > 0:
             from analytics.etl import start_background_etl
 

@@ -28,7 +28,7 @@ def publish_on_commit(db_session: Session, topic: str, message: dict[str, Any]) 
     db_session.info.setdefault(OUTBOX_KEY, []).append((topic, message))
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, database: Database) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
@@ -37,6 +37,8 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if database.checkpoints_elsewhere:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -53,8 +55,9 @@ class Database:
         self.bus = bus
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, pool_pre_ping=not self.is_sqlite)
+        self.checkpoints_elsewhere = False
         if self.is_sqlite:
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, self)
         write_bind = self.engine.execution_options(sqlite_immediate=True)
         self._write_maker = sessionmaker(bind=write_bind, expire_on_commit=False)
         self._read_maker = sessionmaker(bind=self.engine, expire_on_commit=False)
@@ -106,6 +109,11 @@ class Database:
             finally:
                 if self.is_sqlite:
                     connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+    def checkpoint_elsewhere(self) -> None:
+        """SQLite: this process's commits stop checkpointing the log (chat/sqlite_checkpoints.py does it)."""
+        self.checkpoints_elsewhere = True
+        self.engine.dispose()  # connections opened from now on get the setting
 
     def dispose(self) -> None:
         self.engine.dispose()
