@@ -73,6 +73,12 @@ class Database:
         with self._writer_lock, self._write_maker() as db_session, db_session.begin():
             yield db_session
 
+    @contextmanager
+    def writes_held(self) -> Iterator[None]:
+        """No write transaction of this process starts meanwhile (sqlite_checkpoints uses it)."""
+        with self._writer_lock:
+            yield
+
     def write_together(self, work: Callable[[Session], T]) -> T:
         """`work(db)` in a transaction shared with the writes other sockets queue meanwhile (group_commit)."""
         return self._group_commit.run(work)

@@ -66,12 +66,18 @@ def test_the_background_loop_checkpoints(database: Database) -> None:
         stop.set()
 
 
-def test_a_log_past_the_limit_starts_over(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    database.checkpoint_elsewhere()
-    _write_channels(database, 200)
-    monkeypatch.setattr(sqlite_checkpoints, "WAL_LIMIT_BYTES", 0)
-    sqlite_checkpoints.checkpoint(database.engine.url.database or "")
-    _write_channels(database, 1)
-    with sqlite3.connect(database.engine.url.database or "") as connection:
-        _busy, log_frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert log_frames < 20, f"the log did not start over: {log_frames} frames"
+def test_a_long_log_is_copied_again_with_writes_held(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decision only: SQLite itself starts the log over at the next write once a checkpoint finds it
+    fully copied, which the first test shows; writes keep it from being so while they go on."""
+    writes_held_at_each_call: list[bool] = []
+    log_frames = iter([sqlite_checkpoints.RESTART_FRAMES + 1, 3, 40])
+
+    def checkpoint(_path: str) -> int:
+        writes_held_at_each_call.append(database._writer_lock.locked())  # type: ignore[attr-defined]
+        return next(log_frames)
+
+    monkeypatch.setattr(sqlite_checkpoints, "checkpoint", checkpoint)
+    sqlite_checkpoints.checkpoint_keeping_the_log_short(database, "unused")
+    assert writes_held_at_each_call == [False, True]
+    sqlite_checkpoints.checkpoint_keeping_the_log_short(database, "unused")
+    assert writes_held_at_each_call == [False, True, False]
