@@ -53,12 +53,17 @@ class GroupCommit:
         return queued.result  # type: ignore[return-value]  # set when error is None
 
     def _write_until_empty(self) -> None:
-        for batch in self._batches():
-            try:
-                self._write(batch)
-            finally:
-                for queued in batch:
-                    queued.done.set()
+        try:
+            for batch in self._batches():
+                try:
+                    self._write(batch)
+                finally:
+                    for queued in batch:
+                        queued.done.set()
+        except BaseException:  # killed (the process is stopping): the next write starts a writer again
+            with self._lock:
+                self._writing = False
+            raise
 
     def _batches(self) -> Iterator[list[_Queued[Any]]]:
         while True:
