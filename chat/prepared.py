@@ -4,7 +4,7 @@ SQLAlchemy spends 25-80 µs around each statement it executes (execution context
 where the driver needs a few; on a visitor's message that was most of the write (docs/benchmarks.md). A
 `Prepared` statement is compiled once per dialect by SQLAlchemy, binds its values through the column
 types' own processors (so it stores exactly what the ORM stores), and runs on the cursor of the
-connection the session already holds, inside the same transaction.
+connection the session already holds (`db.connection()`), inside the same transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ClauseElement
+from sqlalchemy import ClauseElement, Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
@@ -27,9 +26,8 @@ class Prepared:
         self.columns = columns
         self._compiled: dict[str, _Compiled] = {}
 
-    def run(self, db: Session, values: dict[str, Any]) -> Any:
-        """Execute with `values` (keyed by bindparam name) and return the cursor, to fetch from."""
-        connection = db.connection()
+    def run(self, connection: Connection, values: dict[str, Any]) -> Any:
+        """Execute with `values` (keyed by bindparam name) in `connection`'s transaction; return the cursor."""
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:

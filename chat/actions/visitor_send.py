@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from chat.access import access_session_for_visitor
@@ -87,19 +87,20 @@ def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: st
         fast = True
     except ActionError:  # the ORM path says why, after the access check
         body, fast = text, False
-    if fast and db.connection().dialect.name == "postgresql":  # SQLite transactions are already one at a time
-        fast = _LOCK_OWN_CHAT.run(db, {"sid": session_id, "vid": visitor_id}).fetchone() is not None
-    if fast and _ALREADY_STORED.run(db, {"sid": session_id, "cid": client_msg_id}).fetchone() is None:
+    connection = db.connection()
+    if fast and connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time
+        fast = _LOCK_OWN_CHAT.run(connection, {"sid": session_id, "vid": visitor_id}).fetchone() is not None
+    if fast and _ALREADY_STORED.run(connection, {"sid": session_id, "cid": client_msg_id}).fetchone() is None:
         draft = _Text(session_id, body, client_msg_id, utcnow())
         allocated = {"sid": session_id, "vid": visitor_id, "now": draft.at}
-        allocated_row = _SAME_TURN.run(db, allocated).fetchone()
+        allocated_row = _SAME_TURN.run(connection, allocated).fetchone()
         seq = allocated_row[0] if allocated_row is not None else None
         turned: Row[Any] | None = None
         if seq is None:
-            turned = db.connection().execute(_TURN_TO_VISITOR, allocated).first()
+            turned = connection.execute(_TURN_TO_VISITOR, allocated).first()
             seq = turned.last_seq if turned is not None else None
         if seq is not None:
-            message_id = _store(db, draft, seq)
+            message_id = _store(connection, draft, seq)
             publish_on_commit(db, session_topic(session_id), draft.frame(seq, message_id))
             if turned is not None:
                 summary = session_summary(ChatSession(**turned._asdict()))
@@ -110,12 +111,12 @@ def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: st
     return SentMessage(chat.id, message.seq, message.id)
 
 
-def _store(db: Session, draft: _Text, seq: int) -> int:
-    message_id = _INSERT_MESSAGE.run(db, {
+def _store(connection: Connection, draft: _Text, seq: int) -> int:
+    message_id = _INSERT_MESSAGE.run(connection, {
         "session_id": draft.session_id, "seq": seq, "author_kind": AuthorKind.VISITOR, "kind": MessageKind.TEXT,
         "body": draft.body, "client_msg_id": draft.client_msg_id, "created_at": draft.at,
     }).fetchone()[0]
-    _INSERT_EVENT.run(db, {
+    _INSERT_EVENT.run(connection, {
         "session_id": draft.session_id, "seq": seq, "type": "message", "staff_only": False,
         "payload": draft.data(message_id), "created_at": draft.at,
     })
