@@ -1,10 +1,11 @@
 """The product's per-message write measured on its own: the ORM action against the prebuilt statements.
 
 Runs in the bench process against the server's own database (the server is idle meanwhile) and writes
-into one seeded chat. `orm` is the ORM path, which `send_visitor_message` still takes for the rare cases
-(a retried id, a reopened chat): `access_session_for_visitor(..., for_update=True)` + `do_send_visitor_message`
-in one `Database.write()`. `core` is what `VisitorSocket._on_send` does: `send_visitor_message`, whose
-common case is four statements built once with `bindparam()`. Both store the same rows.
+into one seeded chat. `orm` is the ORM path, which `send_visitor_message` still takes for the other cases
+(a turn change, a retried id, a reopened chat): `access_session_for_visitor(..., for_update=True)` +
+`do_send_visitor_message` in one `Database.write()`. `core` is what `VisitorSocket._on_send` does:
+`send_visitor_message`, whose common case is four statements built once with `bindparam()`, in a driver
+transaction of its own (no other send is queued meanwhile). Both store the same rows.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ def measure(database_url: str, session_id: int, visitor_id: int, calls: int = SE
             do_send_visitor_message(db, chat, "hello", f"orm-{run}-{tag}")
 
     def core(tag: str) -> None:
-        with database.write() as db:
-            send_visitor_message(db, visitor_id, session_id, "hello", f"core-{run}-{tag}")
+        send_visitor_message(database, visitor_id, session_id, "hello", f"core-{run}-{tag}")
 
     try:
         figures = {"orm_ms": _cpu_ms_per_call(orm, calls), "core_ms": _cpu_ms_per_call(core, calls)}

@@ -16,6 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from chat.bus import Bus
 from chat.group_commit import GroupCommit
+from chat.prepared import DriverTransaction
 
 OUTBOX_KEY = "outbox"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -66,7 +67,7 @@ class Database:
         )
         event.listen(self._write_maker, "after_commit", self._publish_outbox)
         event.listen(self._write_maker, "after_rollback", self._drop_outbox)
-        self._group_commit = GroupCommit(self.write)
+        self._group_commit: GroupCommit[DriverTransaction] = GroupCommit(self.driver_write)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -74,13 +75,35 @@ class Database:
             yield db_session
 
     @contextmanager
+    def driver_write(self) -> Iterator[DriverTransaction]:
+        """A write transaction for prepared statements only: a pooled driver connection, no ORM session."""
+        with self._writer_lock:
+            pooled = self.engine.raw_connection()
+            try:
+                driver_connection: Any = pooled.driver_connection
+                if self.is_sqlite:
+                    driver_connection.execute("BEGIN IMMEDIATE")
+                transaction = DriverTransaction(self.engine.dialect, driver_connection)
+                try:
+                    yield transaction
+                except BaseException:
+                    driver_connection.rollback()
+                    raise
+                driver_connection.commit()
+            finally:
+                pooled.close()
+        for topic, message in transaction.outbox:
+            self.bus.publish(topic, message)
+
+    @contextmanager
     def writes_held(self) -> Iterator[None]:
         """No write transaction of this process starts meanwhile (sqlite_checkpoints uses it)."""
         with self._writer_lock:
             yield
 
-    def write_together(self, work: Callable[[Session], T]) -> T:
-        """`work(db)` in a transaction shared with the writes other sockets queue meanwhile (group_commit)."""
+    def write_together(self, work: Callable[[DriverTransaction], T]) -> T:
+        """`work(transaction)` in a `driver_write` shared with the writes other sockets queue meanwhile
+        (chat/group_commit.py)."""
         return self._group_commit.run(work)
 
     @contextmanager

@@ -1,6 +1,6 @@
 """Group commit: the writes that sockets queue while a transaction runs share the next one.
 
-Opening a session, beginning and committing cost more than the few statements of a visitor's message
+Beginning and committing cost more than the few statements of a visitor's message
 (docs/benchmarks.md), and under load many sockets are waiting to write at once. One writer at a time
 takes everything queued and runs it in a single transaction; each caller waits for that commit, so it
 still answers its client only once its write is durable and published. When one write of a batch fails,
@@ -17,30 +17,31 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.orm import Session
-
 T = TypeVar("T")
+Tx = TypeVar("Tx")
 MAX_BATCH = 100
 
 
-class _Queued(Generic[T]):
-    def __init__(self, work: Callable[[Session], T]) -> None:
+class _Queued(Generic[Tx, T]):
+    def __init__(self, work: Callable[[Tx], T]) -> None:
         self.work = work
         self.done = threading.Event()
         self.result: T | None = None
         self.error: BaseException | None = RuntimeError("the writer stopped before this write ran")
 
 
-class GroupCommit:
-    def __init__(self, transaction: Callable[[], AbstractContextManager[Session]]) -> None:
+class GroupCommit(Generic[Tx]):
+    """`transaction()` opens one transaction and commits it on leaving; the works of a batch run inside."""
+
+    def __init__(self, transaction: Callable[[], AbstractContextManager[Tx]]) -> None:
         self._transaction = transaction
-        self._queue: deque[_Queued[Any]] = deque()
+        self._queue: deque[_Queued[Tx, Any]] = deque()
         self._lock = threading.Lock()
         self._writing = False
 
-    def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work(db)` in a transaction that may hold other queued writes; return once it committed."""
-        queued = _Queued(work)
+    def run(self, work: Callable[[Tx], T]) -> T:
+        """Run `work(transaction)` in a transaction that may hold other queued writes; return once it committed."""
+        queued: _Queued[Tx, T] = _Queued(work)
         with self._lock:
             self._queue.append(queued)
             start_writer = not self._writing
@@ -65,7 +66,7 @@ class GroupCommit:
                 self._writing = False
             raise
 
-    def _batches(self) -> Iterator[list[_Queued[Any]]]:
+    def _batches(self) -> Iterator[list[_Queued[Tx, Any]]]:
         while True:
             with self._lock:
                 if not self._queue:
@@ -74,10 +75,10 @@ class GroupCommit:
                 batch = [self._queue.popleft() for _ in range(min(len(self._queue), MAX_BATCH))]
             yield batch
 
-    def _write(self, batch: list[_Queued[Any]]) -> None:
+    def _write(self, batch: list[_Queued[Tx, Any]]) -> None:
         try:
-            with self._transaction() as db:
-                results = [queued.work(db) for queued in batch]
+            with self._transaction() as transaction:
+                results = [queued.work(transaction) for queued in batch]
         except Exception as error:  # noqa: BLE001 - handed to the caller whose write it was
             if len(batch) == 1:
                 batch[0].error = error

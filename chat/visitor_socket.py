@@ -65,8 +65,7 @@ class VisitorSocket:
 
     def _on_send(self, frame: Send) -> dict[str, Any]:
         self.sends.take("You are sending messages too fast; wait a moment and send again.")
-        sent = self.services.db.write_together(
-            lambda db: send_visitor_message(db, self.visitor_id, frame.session_id, frame.text, frame.id))
+        sent = send_visitor_message(self.services.db, self.visitor_id, frame.session_id, frame.text, frame.id)
         return {"session_id": sent.session_id, "seq": sent.seq, "message_id": sent.message_id}
 
     def _on_typing(self, frame: Typing) -> None:

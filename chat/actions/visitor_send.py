@@ -1,9 +1,11 @@
 """A visitor's message: the common case in four prebuilt statements, everything else through the ORM.
 
-Most of a chat's traffic is this one write, and the ORM's unit of work costs about three times its SQL
-(docs/benchmarks.md). The fast path covers an open chat of this visitor's, in the queue or in progress;
-a chat that is not this visitor's, ended (reopen) or closed, malformed text or a retried send takes
-`do_send_visitor_message`.
+Most of a chat's traffic is this one write, and the ORM's session and unit of work cost several times its
+SQL (docs/benchmarks.md). The common case, an open chat of this visitor's where the visitor already has
+the turn (in the queue, or the agent's reply answered), runs as prepared statements in a driver
+transaction shared with the other sends queued meanwhile (`Database.write_together`). Everything else
+takes `do_send_visitor_message` in a transaction of its own: a chat that is not this visitor's, the turn
+passing from the agent to the visitor, an ended (reopen) or closed chat, malformed text, a retried send.
 """
 
 from __future__ import annotations
@@ -12,17 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 
 from chat.access import access_session_for_visitor
 from chat.actions.errors import ActionError
-from chat.actions.feed import append_agent_event, session_summary
 from chat.actions.messages import check_text, do_send_visitor_message
 from chat.bus import session_topic
-from chat.db import publish_on_commit
+from chat.db import Database
 from chat.models import AuthorKind, ChatSession, Message, MessageKind, SessionEvent, SessionStatus, utcnow
-from chat.prepared import Prepared
+from chat.prepared import DriverTransaction, Prepared
 
 _CHATS = cast(Table, ChatSession.__table__)
 _MESSAGES = cast(Table, Message.__table__)
@@ -35,21 +35,13 @@ _ALREADY_STORED = Prepared(select(_MESSAGES.c.id).where(
     _MESSAGES.c.author_kind == AuthorKind.VISITOR,
     _MESSAGES.c.client_msg_id == bindparam("cid"),
 ))
-
-
-def _next_seq(statuses: tuple[SessionStatus, ...], **values: Any) -> Any:
-    """Allocate the next sequence number of a chat the visitor owns; the update also locks the row."""
-    return (
-        update(_CHATS)
-        .where(_CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid"),
-               or_(*(_CHATS.c.status == status for status in statuses)))  # not IN: no per-call expansion
-        .values(last_seq=_CHATS.c.last_seq + 1, last_activity_at=bindparam("now"), updated_at=bindparam("now"),
-                **values)
-    )
-
-
-_SAME_TURN = Prepared(_next_seq((SessionStatus.IN_QUEUE, SessionStatus.CUSTOMER_LAST)).returning(_CHATS.c.last_seq))
-_TURN_TO_VISITOR = _next_seq((SessionStatus.AGENT_LAST,), status=SessionStatus.CUSTOMER_LAST).returning(*_CHATS.c)
+_SAME_TURN = Prepared(
+    update(_CHATS)
+    .where(_CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid"),
+           or_(_CHATS.c.status == SessionStatus.IN_QUEUE, _CHATS.c.status == SessionStatus.CUSTOMER_LAST))
+    .values(last_seq=_CHATS.c.last_seq + 1, last_activity_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(_CHATS.c.last_seq)
+)  # the update allocates the sequence number, checks the chat is the visitor's and locks its row
 _INSERT_MESSAGE = Prepared(insert(_MESSAGES).returning(_MESSAGES.c.id), columns=(
     "session_id", "seq", "author_kind", "kind", "body", "client_msg_id", "created_at"))
 _INSERT_EVENT = Prepared(insert(_EVENTS), columns=("session_id", "seq", "type", "staff_only", "payload", "created_at"))
@@ -80,44 +72,44 @@ class _Text:
                 "staff_only": False, "data": self.data(message_id), "at": self.at.isoformat()}
 
 
-def send_visitor_message(db: Session, visitor_id: int, session_id: int, text: str, client_msg_id: str) -> SentMessage:
+def send_visitor_message(database: Database, visitor_id: int, session_id: int, text: str,
+                         client_msg_id: str) -> SentMessage:
     """Idempotent on `client_msg_id`, also when a retry of the same id arrives on another socket meanwhile."""
     try:
         body = check_text(text)
-        fast = True
     except ActionError:  # the ORM path says why, after the access check
-        body, fast = text, False
-    connection = db.connection()
-    if fast and connection.dialect.name == "postgresql":  # SQLite transactions are already one at a time
-        fast = _LOCK_OWN_CHAT.run(connection, {"sid": session_id, "vid": visitor_id}).fetchone() is not None
-    if fast and _ALREADY_STORED.run(connection, {"sid": session_id, "cid": client_msg_id}).fetchone() is None:
-        draft = _Text(session_id, body, client_msg_id, utcnow())
-        allocated = {"sid": session_id, "vid": visitor_id, "now": draft.at}
-        allocated_row = _SAME_TURN.run(connection, allocated).fetchone()
-        seq = allocated_row[0] if allocated_row is not None else None
-        turned: Row[Any] | None = None
-        if seq is None:
-            turned = connection.execute(_TURN_TO_VISITOR, allocated).first()
-            seq = turned.last_seq if turned is not None else None
-        if seq is not None:
-            message_id = _store(connection, draft, seq)
-            publish_on_commit(db, session_topic(session_id), draft.frame(seq, message_id))
-            if turned is not None:
-                summary = session_summary(ChatSession(**turned._asdict()))
-                append_agent_event(db, "session_activity", summary, channel_id=turned.channel_id)
-            return SentMessage(session_id, seq, message_id)
-    chat = access_session_for_visitor(db, visitor_id, session_id, for_update=True)
-    message = do_send_visitor_message(db, chat, text, client_msg_id)
-    return SentMessage(chat.id, message.seq, message.id)
+        body = None
+    if body is not None:
+        sent = database.write_together(
+            lambda transaction: _send_same_turn(transaction, visitor_id, session_id, body, client_msg_id))
+        if sent is not None:
+            return sent
+    with database.write() as db:
+        chat = access_session_for_visitor(db, visitor_id, session_id, for_update=True)
+        message = do_send_visitor_message(db, chat, text, client_msg_id)
+        return SentMessage(chat.id, message.seq, message.id)
 
 
-def _store(connection: Connection, draft: _Text, seq: int) -> int:
-    message_id = _INSERT_MESSAGE.run(connection, {
-        "session_id": draft.session_id, "seq": seq, "author_kind": AuthorKind.VISITOR, "kind": MessageKind.TEXT,
-        "body": draft.body, "client_msg_id": draft.client_msg_id, "created_at": draft.at,
+def _send_same_turn(transaction: DriverTransaction, visitor_id: int, session_id: int, body: str,
+                    client_msg_id: str) -> SentMessage | None:
+    """The common case, or None having written nothing."""
+    postgresql = transaction.dialect.name == "postgresql"  # SQLite transactions are already one at a time
+    if postgresql and transaction.run(_LOCK_OWN_CHAT, {"sid": session_id, "vid": visitor_id}).fetchone() is None:
+        return None
+    if transaction.run(_ALREADY_STORED, {"sid": session_id, "cid": client_msg_id}).fetchone() is not None:
+        return None
+    draft = _Text(session_id, body, client_msg_id, utcnow())
+    allocated = transaction.run(_SAME_TURN, {"sid": session_id, "vid": visitor_id, "now": draft.at}).fetchone()
+    if allocated is None:
+        return None
+    seq = allocated[0]
+    message_id = transaction.run(_INSERT_MESSAGE, {
+        "session_id": session_id, "seq": seq, "author_kind": AuthorKind.VISITOR, "kind": MessageKind.TEXT,
+        "body": body, "client_msg_id": client_msg_id, "created_at": draft.at,
     }).fetchone()[0]
-    _INSERT_EVENT.run(connection, {
-        "session_id": draft.session_id, "seq": seq, "type": "message", "staff_only": False,
+    transaction.run(_INSERT_EVENT, {
+        "session_id": session_id, "seq": seq, "type": "message", "staff_only": False,
         "payload": draft.data(message_id), "created_at": draft.at,
     })
-    return int(message_id)
+    transaction.publish_on_commit(session_topic(session_id), draft.frame(seq, message_id))
+    return SentMessage(session_id, seq, int(message_id))

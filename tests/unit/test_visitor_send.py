@@ -76,8 +76,7 @@ def _orm_send(database: Database, session_id: int, text: str, client_msg_id: str
 
 
 def _fast_send(database: Database, visitor_id: int, session_id: int, text: str, client_msg_id: str) -> int:
-    with database.write() as db:
-        return send_visitor_message(db, visitor_id, session_id, text, client_msg_id).seq
+    return send_visitor_message(database, visitor_id, session_id, text, client_msg_id).seq
 
 
 def _pick_up(database: Database, session_id: int, agent_id: int) -> None:
