@@ -16,7 +16,7 @@ from chat.actions.presence import do_set_presence
 from chat.actions.requests import do_allow_upload
 from chat.actions.sessions import do_end_session
 from chat.actions.supervision import do_start_listening, do_stop_listening
-from chat.connection import Connection
+from chat.connection import Connection, ack
 from chat.models import AuthorKind, ChatSession, Presence, User
 from chat.protocol import (
     AllowUpload,
@@ -78,7 +78,7 @@ class AgentSocket:
     def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:
         frame = agent_frames.validate_json(raw)
         handler: Callable[[Any], dict[str, Any] | None] = getattr(self, f"_on_{frame.type}")
-        return handler(frame)
+        return ack(frame.id, handler(frame))
 
     def _on_ping(self, _frame: Ping) -> dict[str, Any]:
         return {"pong": True}

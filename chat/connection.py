@@ -8,7 +8,6 @@ after it are compared with the last sequence sent, so nothing is lost and nothin
 
 from __future__ import annotations
 
-import _thread
 import json
 import logging
 import threading
@@ -25,6 +24,7 @@ from chat.bus import AGENTS_TOPIC, Unsubscribe, session_topic
 from chat.protocol import MAX_FRAME_BYTES
 from chat.replay import agent_cursor, agent_event_visible, agent_events_after, session_events_after
 from chat.services import Services
+from chat.spawn import start_soon
 from chat.ws_transport import read_inline, send_texts
 
 log = logging.getLogger(__name__)
@@ -88,23 +88,22 @@ class Connection:
             self._close()
 
     def _handle(self, raw: str | bytes, dispatch: Callable[[str | bytes], dict[str, Any] | None]) -> None:
-        frame_id = _frame_id(raw)
-        size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
-        if size > MAX_FRAME_BYTES:
-            self.error("too_large", f"A frame holds at most {MAX_FRAME_BYTES} bytes.", frame_id)
+        """`dispatch` returns the frame's ack (see `ack`) or None; errors name the frame's id when it has one."""
+        if len(raw) * 4 > MAX_FRAME_BYTES and _size(raw) > MAX_FRAME_BYTES:  # UTF-8: at most 4 bytes a character
+            self.error("too_large", f"A frame holds at most {MAX_FRAME_BYTES} bytes.", _frame_id(raw))
             return
         try:
-            ack = dispatch(raw)
+            reply = dispatch(raw)
         except ValidationError as error:
-            self.error("invalid_frame", _describe(error), frame_id)
+            self.error("invalid_frame", _describe(error), _frame_id(raw))
         except ActionError as error:
-            self.error(error.code, error.message, frame_id)
+            self.error(error.code, error.message, _frame_id(raw))
         except Exception:
             log.exception("frame failed")
-            self.error("internal", "Something went wrong on our side; nothing was changed.", frame_id)
+            self.error("internal", "Something went wrong on our side; nothing was changed.", _frame_id(raw))
         else:
-            if ack is not None:
-                self.send_frame({"type": "ack", "id": frame_id} | ack)
+            if reply is not None:
+                self.send_frame(reply)
 
     def send_frame(self, frame: dict[str, Any]) -> None:
         self._enqueue(frame)
@@ -152,7 +151,7 @@ class Connection:
             if self._sending:
                 return
             self._sending = True
-        _thread.start_new_thread(self._send_all, ())
+        start_soon(self._send_all)
 
     def _send_all(self) -> None:
         while True:
@@ -166,7 +165,8 @@ class Connection:
             if stopped:
                 items = items[:items.index(_STOP)]
             try:
-                texts = [json.dumps(frame, separators=(",", ":")) for item in items for frame in self._frames_for(item)]
+                texts = [_encoded(frame, shared=frame is item and frame["type"] in LIVE_FRAME_TYPES)
+                         for item in items for frame in self._frames_for(item)]
                 if texts:
                     send_texts(self.ws, texts)
             except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
@@ -272,6 +272,34 @@ class Connection:
             self._sent_cursor = max([self._sent_cursor, *(f["cursor"] for f in missed)])
             frames.extend(missed)
         return frames
+
+
+LIVE_FRAME_TYPES = frozenset({"event", "signal", "agent_event"})
+_SHARED_TEXTS: dict[int, tuple[dict[str, Any], str]] = {}
+SHARED_TEXTS_KEPT = 1024
+
+
+def _encoded(frame: dict[str, Any], *, shared: bool) -> str:
+    """A frame from the bus goes to every socket following its chat or feed: it is encoded once."""
+    if not shared:
+        return json.dumps(frame, separators=(",", ":"))
+    kept = _SHARED_TEXTS.get(id(frame))
+    if kept is not None and kept[0] is frame:
+        return kept[1]
+    text = json.dumps(frame, separators=(",", ":"))
+    if len(_SHARED_TEXTS) >= SHARED_TEXTS_KEPT:
+        _SHARED_TEXTS.clear()
+    _SHARED_TEXTS[id(frame)] = (frame, text)
+    return text
+
+
+def ack(frame_id: str | None, payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ack of a handled frame carrying `payload`; None when the frame is not acknowledged."""
+    return None if payload is None else {"type": "ack", "id": frame_id} | payload
+
+
+def _size(raw: str | bytes) -> int:
+    return len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
 
 
 def _frame_id(raw: str | bytes) -> str | None:

@@ -10,12 +10,13 @@ the caller reports) belongs to its own write only.
 
 from __future__ import annotations
 
-import _thread
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Generic, TypeVar
+
+from chat.spawn import start_soon
 
 T = TypeVar("T")
 Tx = TypeVar("Tx")
@@ -47,7 +48,7 @@ class GroupCommit(Generic[Tx]):
             start_writer = not self._writing
             self._writing = True
         if start_writer:
-            _thread.start_new_thread(self._write_until_empty, ())
+            start_soon(self._write_until_empty)
         queued.done.wait()
         if queued.error is not None:
             raise queued.error

@@ -12,7 +12,7 @@ from chat.access import access_session_for_visitor
 from chat.actions.messages import do_mark_read, publish_signal
 from chat.actions.sessions import do_end_session, do_rate
 from chat.actions.visitor_send import send_visitor_message
-from chat.connection import Connection
+from chat.connection import Connection, ack
 from chat.models import AuthorKind, ChatSession
 from chat.protocol import (
     Draft,
@@ -41,7 +41,7 @@ class VisitorSocket:
     def dispatch(self, raw: str | bytes) -> dict[str, Any] | None:
         frame = visitor_frames.validate_json(raw)
         handler: Callable[[Any], dict[str, Any] | None] = getattr(self, f"_on_{frame.type}")
-        return handler(frame)
+        return ack(frame.id, handler(frame))
 
     def _read_access(self, session_id: int) -> ChatSession:
         with self.services.db.read() as db:

@@ -1,0 +1,21 @@
+"""Start a short task beside the caller: a bare greenlet when gevent serves the process, else a thread.
+
+Each visitor message starts up to three such tasks (the group commit's writer, and a sender for each socket
+that gets a frame). Under gevent `_thread.start_new_thread` builds a full `Greenlet` (links, a name, a
+value to join on) that nobody uses; `gevent.spawn_raw` starts the same function for about a fifth less.
+"""
+
+from __future__ import annotations
+
+import _thread
+from collections.abc import Callable
+
+from gevent import monkey, spawn_raw
+
+
+def start_soon(task: Callable[[], None]) -> None:
+    """`task` must handle its own errors: nobody joins it."""
+    if monkey.is_module_patched("threading"):
+        spawn_raw(task)
+    else:
+        _thread.start_new_thread(task, ())
