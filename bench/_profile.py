@@ -18,6 +18,9 @@ from pathlib import Path
 import psutil
 
 RATE = 100
+# A native worker thread of gevent's pool (SQLite checkpoints) waiting for its next task: py-spy does not
+# see it as idle, but /proc shows it takes no CPU.
+WAITING = frozenset({"acquire_with_timeout (gevent/_threading.py)"})
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("SQLite calls (sqlite3 C code: execute, fetch, commit; the cursor calls of chat/prepared.py)",
      ("sqlalchemy/engine/default.py", "chat/prepared.py")),
@@ -76,6 +79,8 @@ def summarize(raw: Path, seconds: float) -> Profile:
             continue
         count = int(count_text)
         frames = stack.split(";")
+        if frames[-1].strip() in WAITING:
+            continue
         total += count
         layers[_layer(frames[-1])] += count
         leaves[frames[-1].strip()] += count

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,6 +155,7 @@ class Connection:
         start_soon(self._send_all)
 
     def _send_all(self) -> None:
+        time.sleep(0)  # let the loop turn once: the frames of this turn (an event and its ack) go in one write
         while True:
             with self._outbox_lock:
                 if not self._outbox:
