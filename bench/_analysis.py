@@ -255,7 +255,7 @@ def findings(results: dict[str, Any]) -> list[str]:
         ceiling = 1000 / cost["product"]
         sio = f" and {cost['socketio']:.2f} ms for Flask-SocketIO" if "socketio" in cost else ""
         lines.append(f"- One visitor message costs the product {cost['product']:.2f} ms of server CPU, against "
-                     f"{cost['relay']:.2f} ms for the bare relay ({cost['product'] / cost['relay']:.0f}x){sio}. "
+                     f"{cost['relay']:.2f} ms for the bare relay ({cost['product'] / cost['relay']:.1f}x){sio}. "
                      f"A gevent process runs on one core, so about {ceiling:,.0f} msg/s is the product's ceiling "
                      "on this machine whatever the latency target; the ramp above finds where latency gives out.")
     if profile is not None:
@@ -296,8 +296,9 @@ def findings(results: dict[str, Any]) -> list[str]:
     relay_burst, relay_best = _step(results, "relay", "burst"), results.get("relay", {}).get("best")
     if relay_burst is not None and not relay_burst.meets(15.0) and relay_best is not None:
         lines.append(
-            f"- The floor falls short too: the bare relay kept p99 <= 100 ms up to {relay_best:,.0f} msg/s, and at "
-            f"{relay_burst.rate:,.0f} msg/s it gave {_outcome(relay_burst)}. With browsers' permessage-deflate, "
+            f"- The floor falls short too: the bare relay kept p99 <= 100 ms up to {relay_best:,.0f} msg/s in the "
+            f"ramp, and in the burst step at {relay_burst.rate:,.0f} msg/s it gave {_outcome(relay_burst)}. "
+            "With browsers' permessage-deflate, "
             "flask-sock + simple-websocket (wsproto frames each message in Python, zlib compresses it) on one gevent "
             "process cannot carry 2,000 msg/s on this machine whatever the product does above it; that target "
             "needs more processes (visitors spread over them) or a faster WebSocket layer.")

@@ -14,7 +14,7 @@ from chat.actions.assignment import do_pick_up
 from chat.actions.errors import ActionError
 from chat.actions.messages import do_send_agent_message, do_send_visitor_message
 from chat.actions.sessions import PrechatForm, do_end_session, do_start_session
-from chat.actions.visitor_send import send_visitor_message
+from chat.actions.visitor_send import _send_same_turn, send_visitor_message
 from chat.bus import session_topic
 from chat.db import Database
 from chat.models import AgentEvent, ChatSession, Message, SessionEvent, SessionStatus, User
@@ -185,3 +185,16 @@ def test_an_ended_chat_is_reopened_by_the_visitors_message(database: Database) -
                           .order_by(Message.seq.desc())).first()
     assert chat.status is not SessionStatus.ENDED
     assert last is not None and last.body == "one more thing"
+
+
+def test_a_failed_driver_transaction_keeps_and_publishes_nothing(database: Database, bus: RecordingBus) -> None:
+    _orm_chat, session_id, _agent_id, visitor_id = _two_chats(database)
+    before = _log(database, session_id)
+    bus.published.clear()
+    with pytest.raises(RuntimeError), database.driver_write() as transaction:
+        assert _send_same_turn(transaction, visitor_id, session_id, "never kept", "f1") is not None
+        assert transaction.outbox
+        raise RuntimeError("after the statements, before the commit")
+    assert _log(database, session_id) == before
+    assert bus.published == []
+    assert send_visitor_message(database, visitor_id, session_id, "kept", "f2").seq == before[-1][1] + 1
