@@ -92,8 +92,8 @@ class Database:
                 driver_connection.commit()
             finally:
                 pooled.close()
-        for topic, message in transaction.outbox:
-            self.bus.publish(topic, message)
+            for topic, message in transaction.outbox:  # as `write()` does: published before the lock is free
+                self.bus.publish(topic, message)
 
     @contextmanager
     def writes_held(self) -> Iterator[None]:

@@ -2,7 +2,7 @@
 
 Most of a chat's traffic is this one write, and the ORM's session and unit of work cost several times its
 SQL (docs/benchmarks.md). The common case, an open chat of this visitor's where the visitor already has
-the turn (in the queue, or the agent's reply answered), runs as prepared statements in a driver
+the turn (in the queue, or after its own last message), runs as prepared statements in a driver
 transaction shared with the other sends queued meanwhile (`Database.write_together`). Everything else
 takes `do_send_visitor_message` in a transaction of its own: a chat that is not this visitor's, the turn
 passing from the agent to the visitor, an ended (reopen) or closed chat, malformed text, a retried send.
