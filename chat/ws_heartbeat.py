@@ -39,7 +39,8 @@ def watch(ws: Any) -> None:
 
 
 def start(interval_seconds: float) -> None:
-    """Sweep every `interval_seconds` from now on (once per process; a later call changes the interval)."""
+    """Ping every socket once each `interval_seconds` from now on (the greenlet starts once per process; a
+    later call changes the interval)."""
     first = not _interval
     _interval[:] = [interval_seconds]
     if first:
