@@ -61,13 +61,17 @@ def channel_socket(ws: Any, channel_id: int) -> None:
     serve_channel(ws, services(), channel_id)
 
 
+def _is_active(user_id: int) -> bool:
+    """Read in a function of its own: the socket's long-lived frame keeps no ORM session or user."""
+    with services().db.read() as db:
+        user = db.get(User, user_id)
+        return user is not None and user.is_active
+
+
 @sock.route("/ws/agent")
 def agent_socket(ws: Any) -> None:
     user_id = current_user_id()
-    with services().db.read() as db:
-        user = db.get(User, user_id) if user_id is not None else None
-        active = user is not None and user.is_active
-    if user_id is None or not active:
+    if user_id is None or not _is_active(user_id):
         _refuse(ws, "unauthorized", "Sign in first: no valid staff session.")
         return
     connection = Connection(ws, services(), staff=True, user_id=user_id)
