@@ -61,8 +61,11 @@ ACCESS_CHANGING_EVENTS = frozenset(
 class Connection:
     """`dispatch(frame_text)` returns an ack payload or raises ActionError; runs in the receive loop."""
 
-    def __init__(self, ws: Socket, services: Services, *, staff: bool, user_id: int | None = None) -> None:
+    def __init__(self, ws: Socket, services: Services, *, staff: bool, user_id: int | None = None,
+                 compressed: bool = False) -> None:
+        """`compressed`: the socket negotiated permessage-deflate, so its frames are built by wsproto."""
         self.ws = ws
+        self.compressed = compressed
         self.services = services
         self.staff = staff
         self.user_id = user_id
@@ -170,7 +173,7 @@ class Connection:
                 texts = [_encoded(frame, shared=frame is item and frame["type"] in LIVE_FRAME_TYPES)
                          for item in items for frame in self._frames_for(item)]
                 if texts:
-                    send_texts(self.ws, texts)
+                    send_texts(self.ws, texts, compressed=self.compressed)
             except Exception as error:  # noqa: BLE001 - the receive loop notices the dead socket
                 log.debug("send failed: %r", error)
                 self._stop_sending()

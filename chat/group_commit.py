@@ -5,7 +5,9 @@ Beginning and committing cost more than the few statements of a visitor's messag
 takes everything queued and runs it in a single transaction; each caller waits for that commit, so it
 still answers its client only once its write is durable and published. When one write of a batch fails,
 the batch is rolled back and its writes run again one transaction each, so a failure (an `ActionError`
-the caller reports) belongs to its own write only.
+the caller reports) belongs to its own write only. Before each batch the writer lets the loop serve every
+socket that is readable now (`after_ready_sockets`): at 2,000 msg/s and more, half the batches held one
+write without it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Generic, TypeVar
 
-from chat.spawn import start_soon
+from chat.spawn import after_ready_sockets, start_soon
 
 T = TypeVar("T")
 Tx = TypeVar("Tx")
@@ -69,6 +71,7 @@ class GroupCommit(Generic[Tx]):
 
     def _batches(self) -> Iterator[list[_Queued[Tx, Any]]]:
         while True:
+            after_ready_sockets()  # the writes of every socket readable now join this batch
             with self._lock:
                 if not self._queue:
                     self._writing = False

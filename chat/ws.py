@@ -38,6 +38,11 @@ def negotiate_compression(environ: dict[str, Any], enabled: bool) -> None:
         del environ[EXTENSIONS_HEADER]
 
 
+def _compressed() -> bool:
+    """Whether the handshake (as `negotiate_compression` left it) agrees on permessage-deflate."""
+    return EXTENSIONS_HEADER in request.environ
+
+
 def _refuse(ws: Any, code: str, message: str) -> None:
     ws.send(json.dumps({"type": "error", "code": code, "message": message, "id": None}))
     ws.close(reason=1008, message=message[:100])
@@ -51,7 +56,7 @@ def visitor_socket(ws: Any) -> None:
     except ActionError as error:
         _refuse(ws, error.code, error.message)
         return
-    connection = Connection(ws, services(), staff=False)
+    connection = Connection(ws, services(), staff=False, compressed=_compressed())
     connection.run(VisitorSocket(connection, visitor_id).dispatch)
 
 
@@ -74,7 +79,7 @@ def agent_socket(ws: Any) -> None:
     if user_id is None or not _is_active(user_id):
         _refuse(ws, "unauthorized", "Sign in first: no valid staff session.")
         return
-    connection = Connection(ws, services(), staff=True, user_id=user_id)
+    connection = Connection(ws, services(), staff=True, user_id=user_id, compressed=_compressed())
     online = services().online
     online.connected(user_id)
     try:

@@ -12,6 +12,7 @@ handed to the route instead:
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,7 @@ class FrameSignal(threading.Event):
             self.on_set()
 
 
+TEXT_FIN = 0x81  # FIN bit + opcode 1 (text)
 SERVER_OPTIONS = {"thread_class": DeferredReader, "event_class": FrameSignal}
 
 
@@ -77,8 +79,28 @@ def finish(ws: Any) -> None:
     ws.thread.target()
 
 
-def send_texts(ws: Any, texts: list[str]) -> None:
-    """Write several text frames with one system call (simple-websocket's `send` makes one per frame)."""
+def text_frame(text: str) -> bytes:
+    """A server's text frame, whole and unmasked (RFC 6455, 5.2), as wsproto frames it without extensions."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        return bytes((TEXT_FIN, size)) + payload
+    if size < 65536:
+        return struct.pack("!BBH", TEXT_FIN, 126, size) + payload
+    return struct.pack("!BBQ", TEXT_FIN, 127, size) + payload
+
+
+def send_texts(ws: Any, texts: list[str], *, compressed: bool) -> None:
+    """Write several text frames with one system call (simple-websocket's `send` makes one per frame).
+
+    Frames are built here unless an extension (permessage-deflate) was negotiated, and the bytes go out in
+    one `send`: gevent's `sendall` adds a system call of its own (the buffer size) to every write."""
     if not ws.connected:
         raise ConnectionClosed(ws.close_reason, ws.close_message)
-    ws.sock.sendall(b"".join(ws.ws.send(TextMessage(data=text)) for text in texts))
+    if compressed:
+        data = b"".join(ws.ws.send(TextMessage(data=text)) for text in texts)
+    else:
+        data = b"".join(text_frame(text) for text in texts)
+    sent = ws.sock.send(data)
+    if sent < len(data):
+        ws.sock.sendall(memoryview(data)[sent:])
