@@ -60,7 +60,7 @@ def test_objects_without_a_cycle_are_freed_at_once_even_when_frozen(freezing: No
     assert gone() is None
 
 
-def test_start_runs_the_full_pass_on_its_interval() -> None:
+def test_start_runs_the_full_pass_on_its_interval(freezing: None) -> None:
     stop = threading.Event()
     try:
         gc_pauses.start(stop, interval=0.05)
@@ -73,5 +73,3 @@ def test_start_runs_the_full_pass_on_its_interval() -> None:
         assert tail() is None
     finally:
         stop.set()
-        gc.callbacks.remove(gc_pauses.freeze_survivors)
-        gc.unfreeze()
