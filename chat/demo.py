@@ -34,7 +34,6 @@ from chat.models import (
     ReplyTemplate,
     Role,
     Sale,
-    SessionEvent,
     Transfer,
     User,
     Visitor,
@@ -229,7 +228,7 @@ def seed_demo(database: Database, *, now: datetime | None = None, days: int = 60
         rows = HistoryBuilder(rng, ids, names, people, now).build(plans, days)
         for model, batch in (
             (CrmRequest, rows.requests), (Visitor, rows.visitors), (ChatSession, rows.sessions),
-            (Message, rows.messages), (SessionEvent, rows.events), (Transfer, rows.transfers),
+            (Message, rows.messages), (Transfer, rows.transfers),
             (Activity, rows.activities),
         ):
             if batch:

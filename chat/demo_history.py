@@ -24,7 +24,6 @@ from chat.models import (
     CrmRequest,
     Message,
     MessageKind,
-    SessionEvent,
     SessionStatus,
     Transfer,
     TransferState,
@@ -121,7 +120,6 @@ class HistoryRows:
     visitors: list[dict[str, Any]] = field(default_factory=list)
     sessions: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
     transfers: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
@@ -325,17 +323,9 @@ class HistoryBuilder:
         self.rows.messages.append({
             "id": message_id, "session_id": chat["id"], "seq": seq, "author_kind": author,
             "author_user_id": user_id, "kind": MessageKind.TEXT, "system_event": None, "body": body,
-            "client_msg_id": None, "attachment_id": None, "created_at": at, "read_at": at + timedelta(seconds=3),
-        })
-        payload: dict[str, Any] = {"message_id": message_id, "author": author.value, "kind": MessageKind.TEXT.value,
-                                   "body": body, "client_msg_id": None}
-        if user_id is not None:
-            payload["author_name"] = self.agent_names[user_id]
-            payload["author_user_id"] = user_id
-        self.rows.events.append({
-            "id": self.ids.take(SessionEvent), "session_id": chat["id"], "seq": seq, "type": "message",
-            "staff_only": False, "payload": payload, "created_at": at,
-        })
+            "client_msg_id": None, "attachment_id": None, "staff_only": False, "created_at": at,
+            "read_at": at + timedelta(seconds=3),
+        })  # the message is its own event in the session's log (chat/replay.py)
 
     def _request(self, chat: dict[str, Any], channel: ChannelPlan, created_at: datetime) -> int:
         request_id = self.ids.take(CrmRequest)

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chat.access import channel_ids_with
-from chat.actions.feed import agent_frame, session_frame, session_summary
+from chat.actions.feed import agent_frame, message_frame, session_frame, session_summary
 from chat.models import (
     OPEN_STATUSES,
     AgentEvent,
@@ -30,14 +30,19 @@ RECENT_WINDOW = timedelta(hours=8)
 
 
 def session_events_after(db: Session, session_id: int, after_seq: int, *, staff: bool) -> list[dict[str, Any]]:
-    query = (
-        select(SessionEvent)
-        .where(SessionEvent.session_id == session_id, SessionEvent.seq > after_seq)
-        .order_by(SessionEvent.seq)
+    """The session's log after `after_seq`, in order: its `SessionEvent` rows and its messages."""
+    events = select(SessionEvent).where(SessionEvent.session_id == session_id, SessionEvent.seq > after_seq)
+    messages = (
+        select(Message, User)
+        .outerjoin(User, User.id == Message.author_user_id)
+        .where(Message.session_id == session_id, Message.seq > after_seq)
     )
     if not staff:
-        query = query.where(SessionEvent.staff_only.is_(False))
-    return [session_frame(event) for event in db.scalars(query)]
+        events = events.where(SessionEvent.staff_only.is_(False))
+        messages = messages.where(Message.staff_only.is_(False))
+    frames = [session_frame(event) for event in db.scalars(events)]
+    frames += [message_frame(message, author) for message, author in db.execute(messages)]
+    return sorted(frames, key=lambda frame: frame["seq"])
 
 
 def agent_event_visible(frame: dict[str, Any], user_id: int, channel_ids: set[int]) -> bool:

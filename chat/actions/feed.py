@@ -39,6 +39,19 @@ def session_frame(event: SessionEvent) -> dict[str, Any]:
     }
 
 
+def message_frame(message: Message, author: User | None) -> dict[str, Any]:
+    """A message's event in the session's log: the message row is the event (no `SessionEvent` row)."""
+    return {
+        "type": "event",
+        "session_id": message.session_id,
+        "seq": message.seq,
+        "event": "message",
+        "staff_only": message.staff_only,
+        "data": message_data(message, author),
+        "at": message.created_at.isoformat(),
+    }
+
+
 def agent_frame(event: AgentEvent) -> dict[str, Any]:
     return {
         "type": "agent_event",
@@ -125,9 +138,10 @@ def add_message(
     else:
         kind = MessageKind.TEXT
     now = utcnow()
+    chat.last_seq += 1
     message = Message(
         session_id=chat.id,
-        seq=chat.last_seq + 1,
+        seq=chat.last_seq,
         author_kind=author_kind,
         author_user_id=author.id if author else None,
         kind=kind,
@@ -135,11 +149,12 @@ def add_message(
         body=body,
         client_msg_id=client_msg_id,
         attachment_id=attachment_id,
+        staff_only=staff_only,
         created_at=now,
     )
     db.add(message)
     db.flush()
-    append_session_event(db, chat, "message", message_data(message, author), staff_only=staff_only)
+    publish_on_commit(db, session_topic(chat.id), message_frame(message, author))
     chat.last_activity_at = now
     return message
 

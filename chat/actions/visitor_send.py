@@ -1,4 +1,4 @@
-"""A visitor's message: the common case in four prebuilt statements, everything else through the ORM.
+"""A visitor's message: the common case in three prebuilt statements, everything else through the ORM.
 
 Most of a chat's traffic is this one write, and the ORM's session and unit of work cost several times its
 SQL (docs/benchmarks.md). The common case, an open chat of this visitor's where the visitor already has
@@ -21,12 +21,11 @@ from chat.actions.errors import ActionError
 from chat.actions.messages import check_text, do_send_visitor_message
 from chat.bus import session_topic
 from chat.db import Database
-from chat.models import AuthorKind, ChatSession, Message, MessageKind, SessionEvent, SessionStatus, utcnow
+from chat.models import AuthorKind, ChatSession, Message, MessageKind, SessionStatus, utcnow
 from chat.prepared import DriverTransaction, Prepared
 
 _CHATS = cast(Table, ChatSession.__table__)
 _MESSAGES = cast(Table, Message.__table__)
-_EVENTS = cast(Table, SessionEvent.__table__)
 
 _LOCK_OWN_CHAT = Prepared(select(_CHATS.c.id).where(
     _CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid")).with_for_update())
@@ -43,8 +42,7 @@ _SAME_TURN = Prepared(
     .returning(_CHATS.c.last_seq)
 )  # the update allocates the sequence number, checks the chat is the visitor's and locks its row
 _INSERT_MESSAGE = Prepared(insert(_MESSAGES).returning(_MESSAGES.c.id), columns=(
-    "session_id", "seq", "author_kind", "kind", "body", "client_msg_id", "created_at"))
-_INSERT_EVENT = Prepared(insert(_EVENTS), columns=("session_id", "seq", "type", "staff_only", "payload", "created_at"))
+    "session_id", "seq", "author_kind", "kind", "body", "client_msg_id", "staff_only", "created_at"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class _Text:
                 "body": self.body, "client_msg_id": self.client_msg_id}
 
     def frame(self, seq: int, message_id: int) -> dict[str, Any]:
-        """What `feed.session_frame` gives for the stored event."""
+        """What `feed.message_frame` gives for the stored message."""
         return {"type": "event", "session_id": self.session_id, "seq": seq, "event": "message",
                 "staff_only": False, "data": self.data(message_id), "at": self.at.isoformat()}
 
@@ -105,11 +103,7 @@ def _send_same_turn(transaction: DriverTransaction, visitor_id: int, session_id:
     seq = allocated[0]
     message_id = transaction.run(_INSERT_MESSAGE, {
         "session_id": session_id, "seq": seq, "author_kind": AuthorKind.VISITOR, "kind": MessageKind.TEXT,
-        "body": body, "client_msg_id": client_msg_id, "created_at": draft.at,
+        "body": body, "client_msg_id": client_msg_id, "staff_only": False, "created_at": draft.at,
     }).fetchone()[0]
-    transaction.run(_INSERT_EVENT, {
-        "session_id": session_id, "seq": seq, "type": "message", "staff_only": False,
-        "payload": draft.data(message_id), "created_at": draft.at,
-    })
     transaction.publish_on_commit(session_topic(session_id), draft.frame(seq, message_id))
     return SentMessage(session_id, seq, int(message_id))

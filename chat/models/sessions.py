@@ -108,7 +108,8 @@ class ChatSession(Base):
 
 
 class SessionEvent(Base):
-    """The session's durable, sequenced log; replay on reconnect reads exactly these rows."""
+    """The session's durable, sequenced log, except its messages: a message's event is its `Message` row
+    (`chat.replay.session_events_after` reads both, in `seq` order)."""
 
     __tablename__ = "session_events"
     __table_args__ = (UniqueConstraint("session_id", "seq"),)
@@ -123,6 +124,8 @@ class SessionEvent(Base):
 
 
 class Message(Base):
+    """A message, and its event in the session's log (`seq`): the event is not stored a second time."""
+
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("session_id", "seq"),
@@ -141,6 +144,7 @@ class Message(Base):
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column()
+    staff_only: Mapped[bool] = mapped_column(default=False)  # a whisper or a rejected transfer: staff see it
 
 
 class Transfer(Base):

@@ -22,12 +22,12 @@ from chat.models import (
     Message,
     OpeningHours,
     Role,
-    SessionEvent,
     SessionStatus,
     Transfer,
     TransferState,
     User,
 )
+from chat.replay import session_events_after
 
 NOW = datetime(2024, 5, 15, 12, 0, tzinfo=UTC)  # a Wednesday, midday in Stockholm
 
@@ -138,17 +138,15 @@ def test_messages_and_session_events_line_up(seeded: tuple[Database, bool]) -> N
     with database.read() as db:
         chat_ids = list(db.scalars(select(ChatSession.id).order_by(ChatSession.id)))
         sample = chat_ids[:: max(1, len(chat_ids) // 40)]
-        agent_names = {user.id: user.display_name for user in db.scalars(select(User))}
+        agent_names = {user.id: user.name_for_visitors for user in db.scalars(select(User))}
         for chat_id in sample:
             chat = db.get(ChatSession, chat_id)
             assert chat is not None
             messages = list(db.scalars(select(Message).where(Message.session_id == chat_id).order_by(Message.seq)))
-            events = list(db.scalars(
-                select(SessionEvent).where(SessionEvent.session_id == chat_id).order_by(SessionEvent.seq)
-            ))
+            events = session_events_after(db, chat_id, 0, staff=True)
             expected = list(range(1, chat.last_seq + 1))
             assert [m.seq for m in messages] == expected
-            assert [e.seq for e in events] == expected
+            assert [e["seq"] for e in events] == expected
             assert messages[0].author_kind is AuthorKind.VISITOR
             assert messages[0].body == chat.first_question
             if chat.status is not SessionStatus.ENDED:
@@ -157,18 +155,19 @@ def test_messages_and_session_events_line_up(seeded: tuple[Database, bool]) -> N
                 assert 3 <= chat.last_seq <= 12
             assert chat.last_activity_at == messages[-1].created_at
             for message, event in zip(messages, events, strict=True):
-                assert event.type == "message"
-                assert event.created_at == message.created_at
-                assert event.payload["message_id"] == message.id
-                assert event.payload["body"] == message.body
-                assert event.payload["author"] == message.author_kind.value
-                assert event.payload["client_msg_id"] is None
+                data = event["data"]
+                assert event["event"] == "message" and not event["staff_only"]
+                assert event["at"] == message.created_at.isoformat()
+                assert data["message_id"] == message.id
+                assert data["body"] == message.body
+                assert data["author"] == message.author_kind.value
+                assert data["client_msg_id"] is None
                 if message.author_kind is AuthorKind.AGENT:
                     assert message.author_user_id is not None
-                    assert event.payload["author_user_id"] == message.author_user_id
-                    assert event.payload["author_name"] == agent_names[message.author_user_id]
+                    assert data["author_user_id"] == message.author_user_id
+                    assert data["author_name"] == agent_names[message.author_user_id]
                 else:
-                    assert "author_user_id" not in event.payload
+                    assert "author_user_id" not in data
             times = [m.created_at for m in messages]
             assert times == sorted(times)
 

@@ -13,7 +13,8 @@ from chat.actions.errors import ActionError
 from chat.actions.messages import do_mark_read, do_send_agent_message, do_send_visitor_message, do_whisper
 from chat.actions.sessions import PrechatForm, do_end_session, do_rate, do_reopen, do_start_session
 from chat.db import Database
-from chat.models import AuthorKind, Channel, ChatSession, Message, SessionEvent, SessionStatus, User, utcnow
+from chat.models import AuthorKind, Channel, ChatSession, Message, SessionStatus, User, utcnow
+from chat.replay import session_events_after
 from tests.factories import make_channel, make_user, make_visitor
 from tests.unit.conftest import RecordingBus
 
@@ -34,10 +35,9 @@ def test_start_queues_the_chat_with_position_and_first_question(database: Databa
         assert chat is not None
         assert chat.status is SessionStatus.IN_QUEUE
         assert chat.initial_queue_position == 1
-        events = db.scalars(select(SessionEvent).where(SessionEvent.session_id == session_id)
-                            .order_by(SessionEvent.seq)).all()
-    assert [(e.seq, e.type) for e in events] == [(1, "status"), (2, "message")]
-    assert events[1].payload["body"] == "Hello?"
+        events = session_events_after(db, session_id, 0, staff=False)
+    assert [(e["seq"], e["event"]) for e in events] == [(1, "status"), (2, "message")]
+    assert events[1]["data"]["body"] == "Hello?"
     topics = [topic for topic, _ in bus.published]
     assert topics == [f"session.{session_id}", f"session.{session_id}", "agents"]
 
@@ -101,8 +101,7 @@ def test_pick_up_conversation_and_idempotent_sends(database: Database) -> None:
         assert do_mark_read(db, chat, reader=AuthorKind.VISITOR, up_to_seq=chat.last_seq) == 1
         assert do_mark_read(db, chat, reader=AuthorKind.VISITOR, up_to_seq=chat.last_seq) == 0
     with database.read() as db:
-        seqs = db.scalars(select(SessionEvent.seq).where(SessionEvent.session_id == session_id)
-                          .order_by(SessionEvent.seq)).all()
+        seqs = [frame["seq"] for frame in session_events_after(db, session_id, 0, staff=True)]
         assert seqs == list(range(1, len(seqs) + 1))
 
 
@@ -180,6 +179,9 @@ def test_whisper_is_staff_only(database: Database) -> None:
         supervisor = make_user(db, "boss")
         do_whisper(db, chat, supervisor, "Offer a discount", "w-1")
     with database.read() as db:
-        event = db.scalars(select(SessionEvent).where(SessionEvent.session_id == session_id)
-                           .order_by(SessionEvent.seq.desc())).first()
-        assert event is not None and event.staff_only and event.payload["author"] == "whisper"
+        staff_log = session_events_after(db, session_id, 0, staff=True)
+        visitor_log = session_events_after(db, session_id, 0, staff=False)
+    whisper = staff_log[-1]
+    assert whisper["staff_only"] and whisper["data"]["author"] == "whisper"
+    assert whisper["data"]["body"] == "Offer a discount"
+    assert whisper["seq"] not in {frame["seq"] for frame in visitor_log}

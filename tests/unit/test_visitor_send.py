@@ -17,7 +17,8 @@ from chat.actions.sessions import PrechatForm, do_end_session, do_start_session
 from chat.actions.visitor_send import _send_same_turn, send_visitor_message
 from chat.bus import session_topic
 from chat.db import Database
-from chat.models import AgentEvent, ChatSession, Message, SessionEvent, SessionStatus, User
+from chat.models import AgentEvent, ChatSession, Message, SessionStatus, User
+from chat.replay import session_events_after
 from tests.deployment import create_database, drop_database
 from tests.factories import make_channel, make_user, make_visitor
 from tests.unit.conftest import RecordingBus
@@ -53,17 +54,17 @@ def _log(database: Database, session_id: int) -> list[tuple[Any, ...]]:
     """The chat's stored messages and events, without ids and times (which differ between two chats)."""
     with database.read() as db:
         messages = db.scalars(select(Message).where(Message.session_id == session_id).order_by(Message.seq)).all()
-        events = db.scalars(select(SessionEvent).where(SessionEvent.session_id == session_id)
-                            .order_by(SessionEvent.seq)).all()
+        frames = session_events_after(db, session_id, 0, staff=True)
         chat = db.get(ChatSession, session_id)
         assert chat is not None
         ids = {m.id: m.seq for m in messages}
-        rows: list[tuple[Any, ...]] = [(m.seq, m.author_kind, m.kind, m.body, m.client_msg_id) for m in messages]
-        for event in events:
-            payload = dict(event.payload)
-            if "message_id" in payload:
-                payload["message_id"] = ("seq", ids[payload.pop("message_id")])
-            rows.append((event.seq, event.type, event.staff_only, sorted(payload.items(), key=str)))
+        rows: list[tuple[Any, ...]] = [(m.seq, m.author_kind, m.kind, m.body, m.client_msg_id, m.staff_only)
+                                       for m in messages]
+        for frame in frames:
+            data = dict(frame["data"])
+            if "message_id" in data:
+                data["message_id"] = ("seq", ids[data.pop("message_id")])
+            rows.append((frame["seq"], frame["event"], frame["staff_only"], sorted(data.items(), key=str)))
         rows.append((chat.status, chat.last_seq))
         return rows
 
@@ -125,13 +126,12 @@ def test_published_frame_is_the_stored_event(database: Database, bus: RecordingB
     frames = [m for topic, m in bus.published if topic == session_topic(session_id)]
     assert len(frames) == 1
     with database.read() as db:
-        event = db.scalars(select(SessionEvent).where(SessionEvent.session_id == session_id,
-                                                      SessionEvent.seq == seq)).one()
-        assert frames[0] == {"type": "event", "session_id": session_id, "seq": seq, "event": "message",
-                             "staff_only": False, "data": event.payload, "at": event.created_at.isoformat()}
+        assert frames == session_events_after(db, session_id, seq - 1, staff=False)
+        message = db.scalars(select(Message).where(Message.session_id == session_id, Message.seq == seq)).one()
+        assert frames[0]["data"]["message_id"] == message.id
         chat = db.get(ChatSession, session_id)
         assert chat is not None
-        assert chat.updated_at == chat.last_activity_at == event.created_at
+        assert chat.updated_at == chat.last_activity_at == message.created_at
 
 
 def test_a_retried_send_returns_the_stored_message_once(database: Database) -> None:
