@@ -37,6 +37,18 @@ def _tool_version(command: list[str]) -> str:
         return "absent"
 
 
+def reference_loop_seconds() -> float:
+    """CPU seconds for ten million additions in pure Python, best of three: how fast this machine is now."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def machine() -> dict[str, Any]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -48,6 +60,7 @@ def machine() -> dict[str, Any]:
             versions[name] = "absent"
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": psutil.virtual_memory().total / 2**30,
             "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "python": platform.python_version(),
+            "reference_loop_s": reference_loop_seconds(),
             "sqlite": sqlite3.sqlite_version, "postgres": _tool_version(["psql", "--version"]),
             "redis_server": _tool_version(["redis-server", "--version"]), "packages": versions,
             "commit": _tool_version(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short",
@@ -118,7 +131,10 @@ def section(results: dict[str, Any]) -> str:
     lines = [
         SECTION, "",
         f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']:.0f} GB RAM (a shared machine: load "
-        f"average {m['load']} at start; client and server share the 2 cores). Python {m['python']}, SQLite "
+        f"average {m['load']} at start; client and server share the 2 cores"
+        + (f"; ten million additions in pure Python took {m['reference_loop_s']:.2f} s of CPU at start: compare "
+           "that across runs before their absolute figures" if "reference_loop_s" in m else "")
+        + f"). Python {m['python']}, SQLite "
         f"{m['sqlite']}, {m['postgres']}, {m['redis_server']}; {packages}. The run took "
         f"{results['minutes']:.0f} minutes" + (f", with HEAD at commit {m['commit']}." if m.get("commit")
                                                 else "."), "",
