@@ -205,9 +205,13 @@ def profile_text(results: dict[str, Any]) -> list[str]:
     lines = ["Server CPU per message (all the server's CPU during the step, pings included, over the messages "
              "sent), from the busiest step each server kept up with:", "", *cost_rows(results), ""]
     for key in ("product", "pg2"):
+        burst = results.get(key, {}).get("burst")
+        waiting = (" (where this server had already fallen behind and stopped the clients, so the samples show it "
+                   "mostly waiting)") if burst is not None and burst.overloaded else ""
         for pid, profile in results.get(key, {}).get("profile", []):
             if profile is not None:
-                lines += _profile_block(f"py-spy on {results[key]['label']} (pid {pid}) at the burst rate", profile)
+                lines += _profile_block(f"py-spy on {results[key]['label']} (pid {pid}) at the burst rate{waiting}",
+                                        profile)
     return lines + findings(results)
 
 
