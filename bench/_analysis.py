@@ -201,16 +201,25 @@ def _profile_block(title: str, profile: Profile) -> list[str]:
     return [*lines, ""]
 
 
+def profiled_at(results: dict[str, Any], key: str) -> str:
+    """Where the profile of `key` was taken: the ramp's highest good rate, or (older runs, no ramp) the burst's."""
+    rate = results.get(key, {}).get("profile_rate")
+    if rate is not None and "best" in results[key] and rate == results[key]["best"]:
+        return f"at {rate:,.0f} msg/s, the highest rate it kept up with in the ramp"
+    burst = results.get(key, {}).get("burst")
+    if burst is not None and burst.overloaded:
+        return ("at the burst rate, where this server had already fallen behind and stopped the clients (the "
+                "samples show it mostly waiting)")
+    return "at the burst rate"
+
+
 def profile_text(results: dict[str, Any]) -> list[str]:
     lines = ["Server CPU per message (all the server's CPU during the step, pings included, over the messages "
              "sent), from the busiest step each server kept up with:", "", *cost_rows(results), ""]
     for key in ("product", "pg2"):
-        burst = results.get(key, {}).get("burst")
-        waiting = (" (where this server had already fallen behind and stopped the clients, so the samples show it "
-                   "mostly waiting)") if burst is not None and burst.overloaded else ""
         for pid, profile in results.get(key, {}).get("profile", []):
             if profile is not None:
-                lines += _profile_block(f"py-spy on {results[key]['label']} (pid {pid}) at the burst rate{waiting}",
+                lines += _profile_block(f"py-spy on {results[key]['label']} (pid {pid}) {profiled_at(results, key)}",
                                         profile)
     return lines + findings(results)
 
@@ -264,7 +273,7 @@ def findings(results: dict[str, Any]) -> list[str]:
                      "on this machine whatever the latency target; the ramp above finds where latency gives out.")
     if profile is not None:
         database = _layer(profile, "SQL") + _layer(profile, "SQLite") + _layer(profile, "PostgreSQL")
-        lines.append(f"- py-spy at the burst rate: the process is busy {profile.busy:.0%} of the time; "
+        lines.append(f"- py-spy {profiled_at(results, 'product')}: the process is busy {profile.busy:.0%} of the time; "
                      f"{database:.0%} of the busy samples are in SQLAlchemy and the database driver (sqlite3 itself "
                      f"{_layer(profile, 'SQLite calls'):.0%}), {_layer(profile, 'WebSocket'):.0%} in WebSocket "
                      f"framing and permessage-deflate, {_layer(profile, 'json'):.0%} in json, "

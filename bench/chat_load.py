@@ -106,16 +106,18 @@ def measure(targets: dict[str, Target], args: argparse.Namespace, work: Path, *,
             for key, run in runs.items():
                 out[key][scenario] = show(run.step(scenario, rate, args.duration))
                 run.settle()
-        if profile_key is not None:
-            out[profile_key]["profile"] = profile_step(runs[profile_key], args.burst_rate, work)
+        if "ramp" in args.scenarios and ramp_keys:
+            ramp(runs, ramp_keys, args, out)
+        if profile_key is not None:  # at work, not waiting: the ramp's highest good rate if it found one
+            rate = out[profile_key].get("best") or args.burst_rate
+            out[profile_key]["profile_rate"] = rate
+            out[profile_key]["profile"] = profile_step(runs[profile_key], rate, work)
             runs[profile_key].settle()
             target = targets[profile_key]
             if isinstance(target, ProductTarget):
                 out[profile_key]["write_path"] = target.write_path()
                 print("   write path, CPU per visitor message: " + ", ".join(
                     f"{k} {v:.2f} ms" for k, v in out[profile_key]["write_path"].items()), flush=True)
-        if "ramp" in args.scenarios and ramp_keys:
-            ramp(runs, ramp_keys, args, out)
     finally:
         for run in runs.values():
             with contextlib.suppress(Exception):  # the servers must stop, and PostgreSQL drop its databases
@@ -139,7 +141,7 @@ def ramp(runs: dict[str, LoadRun], keys: tuple[str, ...], args: argparse.Namespa
 
 
 def profile_step(run: LoadRun, rate: float, work: Path) -> list[tuple[int, _profile.Profile | None]]:
-    """The burst load again with py-spy on every server process, kept apart from the measured steps."""
+    """The load at `rate` again with py-spy on every server process, kept apart from the measured steps."""
     seconds = 10.0
     pids = run.target.pids()
     raws = [work / f"py-spy-{run.target.kind}-{pid}.txt" for pid in pids]
