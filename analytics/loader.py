@@ -3,7 +3,8 @@
 Chats are read by the watermark (updated_at, id) of `chat_sessions`; every batch is one DuckDB transaction
 that also advances the watermark, so a load interrupted anywhere resumes after its last whole batch, and a
 chat already loaded with the same `updated_at` is skipped (running a load twice changes nothing). A chat
-is (re)loaded whole whenever its row changes: ending, rating, reopening and new messages all touch it.
+is (re)loaded whole whenever its row changes: ending, rating and reopening touch it. Only finished chats
+are loaded, so a visitor's message in the same turn of a chat going on does not.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ class DriverTransaction:
 
 class Prepared:
     """`columns`: the columns an INSERT gives values for. Python-side column defaults (`default=`,
-    `onupdate=`) are not applied: the statement must give those columns their values itself."""
+    `onupdate=`) are not applied: the statement must give those columns their values itself (an UPDATE
+    of a model's table binds its `onupdate` columns to NULL; update a `table()` of the columns instead)."""
 
     def __init__(self, statement: ClauseElement, columns: tuple[str, ...] | None = None) -> None:
         self.statement = statement

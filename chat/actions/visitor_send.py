@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, column, insert, or_, select, table, update
 
 from chat.access import access_session_for_visitor
 from chat.actions.errors import ActionError
@@ -26,6 +26,10 @@ from chat.prepared import DriverTransaction, Prepared
 
 _CHATS = cast(Table, ChatSession.__table__)
 _MESSAGES = cast(Table, Message.__table__)
+# the chat's row without the model's `onupdate`: a message in the same turn leaves `updated_at`, the
+# warehouse's watermark, alone (it loads finished chats, and ending a chat moves the watermark)
+_CHAT_ROW = table("chat_sessions", *(column(c.name, c.type) for c in (
+    _CHATS.c.id, _CHATS.c.visitor_id, _CHATS.c.status, _CHATS.c.last_seq, _CHATS.c.last_activity_at)))
 
 _LOCK_OWN_CHAT = Prepared(select(_CHATS.c.id).where(
     _CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid")).with_for_update())
@@ -35,11 +39,11 @@ _ALREADY_STORED = Prepared(select(_MESSAGES.c.id).where(
     _MESSAGES.c.client_msg_id == bindparam("cid"),
 ))
 _SAME_TURN = Prepared(
-    update(_CHATS)
-    .where(_CHATS.c.id == bindparam("sid"), _CHATS.c.visitor_id == bindparam("vid"),
-           or_(_CHATS.c.status == SessionStatus.IN_QUEUE, _CHATS.c.status == SessionStatus.CUSTOMER_LAST))
-    .values(last_seq=_CHATS.c.last_seq + 1, last_activity_at=bindparam("now"), updated_at=bindparam("now"))
-    .returning(_CHATS.c.last_seq)
+    update(_CHAT_ROW)
+    .where(_CHAT_ROW.c.id == bindparam("sid"), _CHAT_ROW.c.visitor_id == bindparam("vid"),
+           or_(_CHAT_ROW.c.status == SessionStatus.IN_QUEUE, _CHAT_ROW.c.status == SessionStatus.CUSTOMER_LAST))
+    .values(last_seq=_CHAT_ROW.c.last_seq + 1, last_activity_at=bindparam("now"))
+    .returning(_CHAT_ROW.c.last_seq)
 )  # the update allocates the sequence number, checks the chat is the visitor's and locks its row
 _INSERT_MESSAGE = Prepared(insert(_MESSAGES).returning(_MESSAGES.c.id), columns=(
     "session_id", "seq", "author_kind", "kind", "body", "client_msg_id", "staff_only", "created_at"))

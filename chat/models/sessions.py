@@ -96,6 +96,7 @@ class ChatSession(Base):
     last_seq: Mapped[int] = mapped_column(default=0)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("crm_requests.id"))
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"))
+    # the warehouse's watermark: it loads finished chats, so a visitor's message in the same turn leaves it
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     channel: Mapped[Channel] = relationship()
@@ -142,7 +143,7 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     client_msg_id: Mapped[str | None] = mapped_column(String(64))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
     staff_only: Mapped[bool] = mapped_column(default=False)  # a whisper or a rejected transfer: staff see it
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import duckdb
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from analytics.loader import load_changes
 from analytics.snapshot import Paths, read_status, snapshot_cursor
 from analytics.source import open_source
-from chat.models import ChatSession, SessionStatus
+from chat.actions.visitor_send import send_visitor_message
+from chat.models import ChatSession, Message, SessionStatus
 from tests.analytics_fixture import CHATS, Spec, add_chats, at, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +83,31 @@ def test_a_chat_that_ends_is_in_the_statistics_after_the_next_load(tmp_path: Pat
     found = outcomes(tmp_path)
     assert found[11] == "missed_in_queue"
     assert 13 not in found  # reopened: history again once it ends
+    etl.close()
+    database.dispose()
+
+
+def test_a_chats_messages_reach_the_statistics_when_it_ends(tmp_path: Path) -> None:
+    database, etl = build(tmp_path)
+    with database.write() as db:  # the fixture writes its rows straight, without the chat's sequence
+        waiting = db.get_one(ChatSession, 11)
+        waiting.last_seq = db.scalar(select(func.max(Message.seq)).where(Message.session_id == 11)) or 0
+    with database.read() as db:
+        waiting = db.get_one(ChatSession, 11)
+        visitor_id, updated_at = waiting.visitor_id, waiting.updated_at
+    for number, text in enumerate(("Is anyone there?", "Hello?")):  # the same turn: `updated_at` stays
+        send_visitor_message(database, visitor_id, 11, text, f"c{number}")
+    with database.read() as db:
+        assert db.get_one(ChatSession, 11).updated_at == updated_at
+    etl.run()
+    assert 11 not in outcomes(tmp_path)
+    with database.write() as db:
+        chat = db.get_one(ChatSession, 11)
+        chat.status, chat.ended_at, chat.ended_by = SessionStatus.CLOSED_FROM_QUEUE, at(8, 13, 5), "visitor"
+    etl.run()
+    with snapshot_cursor(tmp_path) as cur:
+        bodies = [row[0] for row in cur.execute("SELECT body FROM messages WHERE chat_id = 11 ORDER BY seq").fetchall()]
+    assert bodies[-2:] == ["Is anyone there?", "Hello?"]
     etl.close()
     database.dispose()
 
