@@ -279,10 +279,10 @@ def findings(results: dict[str, Any]) -> list[str]:
                      f"framing and permessage-deflate, {_layer(profile, 'json'):.0%} in json, "
                      f"{_layer(profile, 'pydantic'):.0%} in pydantic, {_layer(profile, 'gevent'):.0%} in gevent.")
     lines.append(
-        "- Per visitor `send` the product runs one transaction (`send_visitor_message`): a lookup of the client's "
-        "message id (idempotence), `UPDATE chat_sessions ... RETURNING last_seq` (access check, row lock and "
-        "sequence number in one), an INSERT of the message, which is also its event in the chat's log (stored "
-        "once): SQLAlchemy Core statements "
+        "- Per visitor `send` the product runs one transaction (`send_visitor_message`): `UPDATE chat_sessions "
+        "... WHERE ... AND NOT EXISTS (the client's message id) RETURNING last_seq` (access check, idempotence, "
+        "row lock and sequence number in one), and an INSERT of the message, which is also its event in the "
+        "chat's log (stored once): SQLAlchemy Core statements "
         "compiled once per dialect and run on a pooled driver connection with no ORM session around them "
         "(`chat/prepared.py`, `Database.driver_write`); the ORM path is kept for the other cases (the turn "
         "passing from the agent to the visitor, a retried id, a reopened or closed chat). The sends that sockets "
