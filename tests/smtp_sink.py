@@ -33,7 +33,7 @@ class SmtpSink:
 
             def handle(self) -> None:
                 self.reply("220 sink ESMTP")
-                sender, recipients = "", []
+                sender, recipients = "", list[str]()
                 while line := self.rfile.readline():
                     command = line.decode("utf-8", "replace").strip()
                     verb = command.split(" ", 1)[0].split(":", 1)[0].upper()

@@ -246,8 +246,8 @@ def test_a_file_after_the_agent_allowed_upload(visitor: VisitorPage, agent: Prot
                             headers={"Cookie": login_cookie(server.url, "agent1", "demo")})
     assert download.content == PNG
 
-    guide = {"name": "guide.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\nhello"}
+    guide = b"%PDF-1.4\nhello"
     sent = requests.post(f"{server.url}/api/v1/sessions/{session_id}/attachments?filename=guide.pdf", timeout=10,
-                         data=guide["buffer"], headers={"Cookie": login_cookie(server.url, "agent1", "demo")})
+                         data=guide, headers={"Cookie": login_cookie(server.url, "agent1", "demo")})
     assert sent.status_code == 201
     expect(visitor.log().get_by_role("link", name=re.compile(r"guide\.pdf \(\d+ KB\)"))).to_be_visible()  # as a link

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Dialog, expect
 from sqlalchemy import select
 
 from chat.models import Channel, CrmRequest, Membership, OpeningHours, User
@@ -134,7 +134,11 @@ def hostile_nickname(server: ServerProcess) -> Iterator[str]:
 def test_xss_payloads_stay_text_both_ways(visitor: VisitorPage, agent: ProtocolAgent, hostile_nickname: str) -> None:
     page = visitor.page
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     visitor.visit().open(SUPPORT_BADGE)
     visitor.fill_prechat("<b>Mallory</b>", "mallory@example.com", XSS_PAYLOADS[0])
     session_id = agent.queued("<b>Mallory</b>")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, FilePayload, expect
 from sqlalchemy import func, select
 
 from chat.models import ChatSession, Contact, CrmRequest, FollowUp, QuickReply, Sale, SessionStatus, User, utcnow
@@ -251,7 +251,7 @@ def test_agent_attaches_a_file_and_the_visitor_gets_it(demo_server: ServerProces
     page.get_by_role("button", name="Get next in queue").click()
     expect(agent.messages()).to_contain_text("Can you send the manual?")
     page.locator("#ws-upload input[type=file]").set_input_files(
-        files=[{"name": "manual.png", "mimeType": "image/png", "buffer": PNG}])
+        files=[FilePayload(name="manual.png", mimeType="image/png", buffer=PNG)])
     expect(page.locator("#ws-upload-feedback")).to_have_text("✓ manual.png")
     link = agent.messages().get_by_role("link", name="📎 manual.png")
     expect(link).to_be_visible()

@@ -147,6 +147,12 @@ def fuzz_world(server: Deployment, arrange: Database) -> Iterator[FuzzWorld]:
 
 
 # --- the oracle -----------------------------------------------------------------------------------
+def _error_for(frame_id: str) -> Callable[[dict[str, Any]], bool]:
+    def refuses(frame: dict[str, Any]) -> bool:
+        return frame.get("type") == "error" and frame.get("id") == frame_id
+    return refuses
+
+
 def wire_size(raw: Raw) -> int:
     return len(raw.encode() if isinstance(raw, str) else raw)
 
@@ -523,7 +529,7 @@ def test_nul_characters_in_own_chat_are_refused_and_nothing_is_stored(fuzz_world
     before = snapshot(fuzz_world.database)
     for frame_id, body in (("nul-text", "a\x00b"), ("\x00", "fine")):
         client.send({"type": "send", "id": frame_id, "session_id": fuzz_world.own_session_id, "text": body})
-        reply = client.wait_for(lambda f, frame_id=frame_id: f.get("type") == "error" and f.get("id") == frame_id)
+        reply = client.wait_for(_error_for(frame_id))
         assert reply["code"] == "invalid_frame", reply
     assert snapshot(fuzz_world.database) == before
 

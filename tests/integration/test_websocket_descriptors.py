@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,11 @@ def _visitor_url(server: ServerProcess) -> tuple[str, int]:
     return f"{server.visitor_ws_url}/ws/visitor?token={token}", session_id
 
 
+def _raw(ws: websocket.WebSocket) -> socket.socket:
+    assert ws.sock is not None, "the WebSocket is not connected"
+    return ws.sock
+
+
 def _subscribed(url: str, session_id: int) -> websocket.WebSocket:
     ws = websocket.create_connection(url, timeout=10)
     ws.send(f'{{"type": "subscribe", "session_id": {session_id}, "last_seq": 0}}')
@@ -72,8 +78,8 @@ def test_each_open_socket_holds_one_descriptor_and_gives_it_back(server: ServerP
     for ws in sockets[::2]:
         ws.close()
     for ws in sockets[1::2]:
-        ws.sock.shutdown(2)
-        ws.sock.close()
+        _raw(ws).shutdown(2)
+        _raw(ws).close()
     assert _settles_at(server, before) == before
     assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
     assert "Traceback" not in server.log_path.read_text()
@@ -85,9 +91,10 @@ def test_after_the_closing_handshake_the_server_sends_nothing_more(server: Serve
     ws.send_close()
     while ws.recv_frame().opcode != websocket.ABNF.OPCODE_CLOSE:
         pass
-    ws.sock.settimeout(10)
-    assert ws.sock.recv(4096) == b"", "the server wrote something after the WebSocket closed"
-    ws.sock.close()
+    raw = _raw(ws)
+    raw.settimeout(10)
+    assert raw.recv(4096) == b"", "the server wrote something after the WebSocket closed"
+    raw.close()
 
 
 def test_sockets_the_server_ends_leave_it_serving(server: ServerProcess) -> None:

@@ -4,7 +4,7 @@ queue position, attachments, transcripts by e-mail and the visitors' send limit.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +27,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 def assert_sentence(message: Any) -> None:
     assert isinstance(message, str) and len(message) >= 10 and message[0].isupper() and message.endswith("."), message
+
+
+def _answer_to(frame_id: str, old: list[dict[str, Any]] | None = None) -> Callable[[dict[str, Any]], bool]:
+    """The ack or error for `frame_id` that is none of the `old` frames."""
+    def answers(frame: dict[str, Any]) -> bool:
+        return (frame.get("id") == frame_id and frame["type"] in ("ack", "error")
+                and all(frame is not seen for seen in old or ()))
+    return answers
 
 
 def assert_refused(reply: dict[str, Any], code: str, frame_id: str) -> None:
@@ -301,7 +309,7 @@ def test_too_fast_sends_are_refused_and_nothing_sent_is_lost(world: World, arran
         visitor.send({"type": "send", "id": client_id, "session_id": session_id, "text": client_id})
     answers = {}
     for client_id in ids:
-        answers[client_id] = visitor.wait_for(lambda f, c=client_id: f.get("id") == c and f["type"] in ("ack", "error"))
+        answers[client_id] = visitor.wait_for(_answer_to(client_id))
     refused = [c for c, a in answers.items() if a["type"] == "error"]
     assert refused, "sixteen sends at once were all accepted"
     for client_id in refused:
@@ -310,8 +318,7 @@ def test_too_fast_sends_are_refused_and_nothing_sent_is_lost(world: World, arran
         while True:
             old = [f for f in visitor.frames if f.get("id") == client_id]
             visitor.send({"type": "send", "id": client_id, "session_id": session_id, "text": client_id})
-            reply = visitor.wait_for(lambda f, c=client_id, o=old: f.get("id") == c and f["type"] in ("ack", "error")
-                                     and all(f is not seen for seen in o))
+            reply = visitor.wait_for(_answer_to(client_id, old))
             if reply["type"] == "ack":
                 break
             assert reply["code"] == "rate_limited"

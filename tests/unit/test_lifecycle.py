@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from tests.factories import make_channel, make_user, make_visitor
 from tests.unit.conftest import RecordingBus
 
 
-def start(database: Database, question: str = "Hello?", **channel_fields: object) -> tuple[int, int, int]:
+def start(database: Database, question: str = "Hello?", **channel_fields: Any) -> tuple[int, int, int]:
     with database.write() as db:
         channel = make_channel(db, **channel_fields)
         agent = make_user(db, channels=(channel,))

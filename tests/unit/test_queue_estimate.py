@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from chat.models import Channel, ChatSession, SessionEvent, SessionStatus, User,
 from tests.factories import make_channel, make_user, make_visitor
 
 
-def queue_of(database: Database, size: int, **channel_fields: object) -> tuple[int, int, list[int]]:
+def queue_of(database: Database, size: int, **channel_fields: Any) -> tuple[int, int, list[int]]:
     """A channel with one Present agent and `size` waiting chats (oldest first)."""
     with database.write() as db:
         channel = make_channel(db, **channel_fields)
@@ -36,7 +37,7 @@ def queue_events(database: Database, session_id: int) -> list[dict[str, object]]
 def test_positions_follow_the_order_of_arrival(database: Database) -> None:
     _channel_id, _agent_id, chats = queue_of(database, 3)
     with database.read() as db:
-        infos = [queue_info(db, db.get(ChatSession, chat_id)) for chat_id in chats]
+        infos = [queue_info(db, db.get_one(ChatSession, chat_id)) for chat_id in chats]
     assert [(i.position, i.queue_length) for i in infos if i] == [(1, 3), (2, 3), (3, 3)]
 
 
@@ -47,7 +48,7 @@ def test_without_history_the_estimate_is_handle_time_per_present_responder(datab
         assert channel is not None
         make_user(db, channels=(channel,))  # a second Present responder halves the time per place
     with database.read() as db:
-        info = queue_info(db, db.get(ChatSession, chats[1]))
+        info = queue_info(db, db.get_one(ChatSession, chats[1]))
     assert info is not None
     assert info.estimated_wait_seconds == 2 * DEFAULT_HANDLE_SECONDS / 2
 
@@ -55,7 +56,7 @@ def test_without_history_the_estimate_is_handle_time_per_present_responder(datab
 def end_after(database: Database, agent_id: int, chat_id: int, handled: float, *, days_ago: float = 0) -> None:
     """The agent answers the chat and it ends `handled` seconds later (`days_ago` days back)."""
     with database.write() as db:
-        agent, chat = db.get(User, agent_id), db.get(ChatSession, chat_id)
+        agent, chat = db.get(User, agent_id), db.get_one(ChatSession, chat_id)
         assert agent is not None and chat is not None
         do_pick_up(db, agent, chat)
         assert chat.started_at is not None
@@ -74,7 +75,7 @@ def test_the_estimate_is_places_times_recent_handle_time_over_present_responders
         make_user(db, channels=(channel,))  # two Present responders
     with database.read() as db:
         model = queue_model(db, channel_id, utcnow())
-        info = queue_info(db, db.get(ChatSession, chats[5]))
+        info = queue_info(db, db.get_one(ChatSession, chats[5]))
     assert (model.agents, model.handle_seconds) == (2, (200 + 300 + 700) / 3)
     assert info is not None and info.position == 2
     assert info.estimated_wait_seconds == 2 * 400 / 2  # two completions at 2 agents / 400 s
@@ -87,7 +88,7 @@ def test_nobody_present_means_no_estimate(database: Database) -> None:
         assert agent is not None
         agent.presence = agent.presence.AWAY
     with database.read() as db:
-        info = queue_info(db, db.get(ChatSession, chats[0]))
+        info = queue_info(db, db.get_one(ChatSession, chats[0]))
         assert queue_model(db, channel_id, utcnow()).wait(1) is None
     assert info is not None and info.estimated_wait_seconds is None
 
@@ -126,7 +127,7 @@ def test_leave_request_after_minutes_or_when_the_queue_is_long(database: Databas
         assert info.leave_request_at == (chat.requested_at + timedelta(minutes=15)).isoformat()
     with database.write() as db:
         for chat_id in chats[1:]:
-            waiting = db.get(ChatSession, chat_id)
+            waiting = db.get_one(ChatSession, chat_id)
             assert waiting is not None
             do_end_session(db, waiting, "visitor")
     with database.read() as db:
